@@ -1,0 +1,21 @@
+// The one exception type of xenc. Loading and shape inference validate and
+// throw; kernels on the run path only assert what validation established.
+#pragma once
+
+#include <stdexcept>
+#include <string>
+
+namespace xenc {
+
+class Error : public std::runtime_error {
+ public:
+  explicit Error(const std::string& what) : std::runtime_error(what) {}
+};
+
+// A model uses an operator (or operator version) xenc does not implement.
+class UnsupportedOpError : public Error {
+ public:
+  using Error::Error;
+};
+
+}  // namespace xenc

@@ -1,0 +1,28 @@
+// A read-only memory mapping of a whole file, shared by the tensors that
+// view into it (external initializer data is mapped, not copied).
+#pragma once
+
+#include <cstddef>
+#include <filesystem>
+#include <memory>
+
+namespace xenc {
+
+class MappedFile {
+ public:
+  // Throws Error naming the file when it cannot be opened or mapped.
+  static std::shared_ptr<MappedFile> open(const std::filesystem::path& path);
+  ~MappedFile();
+  MappedFile(const MappedFile&) = delete;
+  MappedFile& operator=(const MappedFile&) = delete;
+
+  const std::byte* data() const { return data_; }
+  size_t size() const { return size_; }
+
+ private:
+  MappedFile(const std::byte* data, size_t size) : data_(data), size_(size) {}
+  const std::byte* data_;
+  size_t size_;
+};
+
+}  // namespace xenc

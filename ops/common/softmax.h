@@ -1,0 +1,19 @@
+// The rule shared by Softmax and LogSoftmax. Before opset 13 the input is
+// coerced to 2-D at `axis` (default 1: dims before it are rows, dims from it
+// on are one row) and each row is normalised; from opset 13 each 1-D slice
+// along `axis` (default -1) is. Numerically stable: the slice's maximum is
+// subtracted before exponentiating, and sums accumulate in double.
+#pragma once
+
+#include <span>
+#include <vector>
+
+#include "graph/op_schema.h"
+
+namespace xenc {
+
+std::vector<ValueType> infer_softmax(const Node& node, std::span<const ShapeInput> inputs);
+// Writes softmax(x), or log(softmax(x)) computed as x - max - log(sum exp(x - max)).
+void run_softmax(const Node& node, const Tensor& in, Tensor& out, bool log);
+
+}  // namespace xenc

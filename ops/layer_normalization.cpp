@@ -1,0 +1,104 @@
+// LayerNormalization (opset 17; accepted at any opset because ONNX Runtime
+// writes it in the default domain below 17): over the dims from `axis` on,
+// Y = (X - mean) / sqrt(variance + epsilon) * Scale + B, with optional
+// outputs Mean and InvStdDev (normalised dims kept as 1) in stash_type.
+#include <cmath>
+
+#include "ops/common/dispatch.h"
+#include "ops/common/shape_util.h"
+
+namespace xenc {
+namespace {
+
+int64_t norm_axis(const Node& node, int64_t rank) { return normalize_axis(node.attr_int("axis", -1), rank); }
+
+std::vector<ValueType> infer(const Node& node, std::span<const ShapeInput> inputs) {
+  expect_input_count(node, inputs, 2, 3);
+  if (node.outputs.size() > 3) throw Error("expects at most 3 outputs, got " + std::to_string(node.outputs.size()));
+  const ShapeInput& x = required_input(inputs, 0, "X");
+  const ShapeInput& scale = required_input(inputs, 1, "Scale");
+  const bool has_bias = inputs.size() == 3 && inputs[2].present;
+  expect_dtype(x, {DType::kFloat, DType::kDouble}, "X");
+  for (const ShapeInput* param : {&scale, has_bias ? &inputs[2] : nullptr}) {
+    if (!param || param->type.dtype == DType::kUndefined || x.type.dtype == DType::kUndefined) continue;
+    if (param->type.dtype != x.type.dtype)
+      throw Error("Scale and B must have X's dtype " + dtype_name(x.type.dtype) + ", got " +
+                  dtype_name(param->type.dtype));
+  }
+  const auto stash_type = static_cast<DType>(node.attr_int("stash_type", 1));
+  if (stash_type != DType::kFloat && stash_type != DType::kDouble)
+    throw Error("stash_type must be float or double, got " + dtype_name(stash_type));
+
+  std::vector<ValueType> out(node.outputs.size(), ValueType{stash_type, std::nullopt});
+  out[0] = x.type;
+  if (!x.type.shape) return out;
+  const SymShape& shape = *x.type.shape;
+  const size_t axis = static_cast<size_t>(norm_axis(node, static_cast<int64_t>(shape.size())));
+  const SymShape normalized(shape.begin() + static_cast<std::ptrdiff_t>(axis), shape.end());
+  if (scale.type.shape) expect_broadcastable_to(*scale.type.shape, normalized, "Scale");
+  if (has_bias && inputs[2].type.shape) expect_broadcastable_to(*inputs[2].type.shape, normalized, "B");
+  SymShape stats_shape(shape.begin(), shape.begin() + static_cast<std::ptrdiff_t>(axis));
+  stats_shape.resize(shape.size(), Dim::known(1));
+  for (size_t i = 1; i < out.size(); ++i) out[i].shape = stats_shape;
+  return out;
+}
+
+// A Scale or B tensor broadcast to the normalised shape, as doubles, so the
+// row loop can index it like the row itself.
+template <class T>
+std::vector<double> expand_param(const Tensor& param, const Shape& normalized) {
+  std::vector<double> expanded(static_cast<size_t>(shape_numel(normalized)));
+  const T* p = param.data<T>();
+  const std::vector<int64_t> strides[1] = {broadcast_strides(param.shape(), normalized)};
+  for_each_broadcast(normalized, strides, [&](int64_t i, const int64_t* off) { expanded[i] = p[off[0]]; });
+  return expanded;
+}
+
+void write_stat(Tensor* out, const std::vector<double>& values) {
+  if (!out) return;
+  dispatch_float(out->dtype(), [&](auto tag) {
+    using U = typename decltype(tag)::type;
+    U* dst = out->data<U>();
+    for (size_t i = 0; i < values.size(); ++i) dst[i] = static_cast<U>(values[i]);
+  });
+}
+
+void run(const Node& node, std::span<const Tensor* const> in, std::span<Tensor* const> out) {
+  const Tensor& x = *in[0];
+  const auto axis = static_cast<size_t>(norm_axis(node, x.rank()));
+  const Shape outer_shape(x.shape().begin(), x.shape().begin() + static_cast<std::ptrdiff_t>(axis));
+  const Shape normalized(x.shape().begin() + static_cast<std::ptrdiff_t>(axis), x.shape().end());
+  const int64_t rows = shape_numel(outer_shape);
+  const int64_t cols = shape_numel(normalized);
+  const double epsilon = node.attr_float("epsilon", 1e-5f);
+  std::vector<double> means(static_cast<size_t>(rows)), inv_std_devs(static_cast<size_t>(rows));
+  dispatch_float(x.dtype(), [&](auto tag) {
+    using T = typename decltype(tag)::type;
+    const std::vector<double> scale = expand_param<T>(*in[1], normalized);
+    const std::vector<double> bias =
+        in.size() == 3 && in[2] ? expand_param<T>(*in[2], normalized) : std::vector<double>(scale.size(), 0.0);
+    for (int64_t r = 0; r < rows; ++r) {
+      const T* xr = x.data<T>() + r * cols;
+      T* yr = out[0]->data<T>() + r * cols;
+      // Two passes: the mean, then the mean squared deviation from it
+      // (E[x^2] - E[x]^2 cancels catastrophically when |mean| >> stddev).
+      double sum = 0;
+      for (int64_t c = 0; c < cols; ++c) sum += xr[c];
+      const double mean = sum / static_cast<double>(cols);
+      double squares = 0;
+      for (int64_t c = 0; c < cols; ++c) squares += (xr[c] - mean) * (xr[c] - mean);
+      const double inv_std_dev = 1.0 / std::sqrt(squares / static_cast<double>(cols) + epsilon);
+      for (int64_t c = 0; c < cols; ++c) yr[c] = static_cast<T>((xr[c] - mean) * inv_std_dev * scale[c] + bias[c]);
+      means[static_cast<size_t>(r)] = mean;
+      inv_std_devs[static_cast<size_t>(r)] = inv_std_dev;
+    }
+  });
+  write_stat(out.size() > 1 ? out[1] : nullptr, means);
+  write_stat(out.size() > 2 ? out[2] : nullptr, inv_std_devs);
+}
+
+}  // namespace
+
+extern const OpSchema kLayerNormalizationOp{"", "LayerNormalization", 1, infer, run};
+
+}  // namespace xenc

@@ -1,0 +1,135 @@
+// Slice (opsets 1, 10, 11, 13): data[starts:ends:steps] on the given axes,
+// with negative positions counted from the end and clamped as the spec says
+// (attributes starts/ends/axes before opset 10, inputs with steps from 10).
+#include <algorithm>
+#include <limits>
+
+#include "ops/common/data_movement.h"
+#include "ops/common/shape_util.h"
+
+namespace xenc {
+namespace {
+
+struct SliceArgs {
+  std::vector<int64_t> starts, ends, axes, steps;  // axes not yet normalized
+};
+
+// The arguments of a node, given the tensors of inputs 1-4 (nullptr when absent).
+SliceArgs read_args(const Node& node, std::span<const Tensor* const, 4> tensors) {
+  SliceArgs args;
+  if (node.opset < 10) {
+    if (!node.has_attr("starts") || !node.has_attr("ends")) throw Error("missing attribute 'starts' or 'ends'");
+    args.starts = node.attr_ints("starts");
+    args.ends = node.attr_ints("ends");
+    args.axes = node.attr_ints("axes");
+  } else {
+    args.starts = tensors[0]->to_int64_vector();
+    args.ends = tensors[1]->to_int64_vector();
+    if (tensors[2]) args.axes = tensors[2]->to_int64_vector();
+    if (tensors[3]) args.steps = tensors[3]->to_int64_vector();
+  }
+  const size_t n = args.starts.size();
+  if (args.ends.size() != n) throw Error("starts and ends have different lengths");
+  if (args.axes.empty()) {
+    for (size_t i = 0; i < n; ++i) args.axes.push_back(static_cast<int64_t>(i));
+  }
+  if (args.steps.empty()) args.steps.assign(n, 1);
+  if (args.axes.size() != n || args.steps.size() != n)
+    throw Error("starts, ends, axes and steps must have the same length");
+  for (int64_t step : args.steps) {
+    if (step == 0) throw Error("steps must not be 0");
+  }
+  return args;
+}
+
+// Where one axis's slice begins, its step, and how many elements it takes.
+struct AxisRange {
+  int64_t start = 0;
+  int64_t step = 1;
+  int64_t length = 0;
+};
+
+AxisRange resolve(int64_t start, int64_t end, int64_t step, int64_t dim) {
+  if (dim == 0) return {0, step, 0};
+  const auto clamp = [](int64_t v, int64_t lo, int64_t hi) { return std::max(lo, std::min(hi, v)); };
+  if (start < 0) start += dim;
+  if (end < 0) end += dim;
+  // A step past the whole axis takes one element either way; bounding it keeps offsets from overflowing.
+  step = clamp(step, -dim, dim);
+  // A forward slice stops at dim; a backward one may run to -1 (past the first element).
+  if (step > 0) {
+    start = clamp(start, 0, dim);
+    end = clamp(end, 0, dim);
+    return {start, step, end > start ? (end - start + step - 1) / step : 0};
+  }
+  start = clamp(start, 0, dim - 1);
+  end = clamp(end, -1, dim - 1);
+  return {start, step, start > end ? (start - end - step - 1) / -step : 0};
+}
+
+// Exporters write INT64_MAX or INT32_MAX for "to the end"; no real dim reaches that.
+bool runs_to_end(int64_t end) { return end >= std::numeric_limits<int32_t>::max(); }
+
+std::vector<ValueType> infer(const Node& node, std::span<const ShapeInput> inputs) {
+  const bool args_are_inputs = node.opset >= 10;
+  expect_input_count(node, inputs, args_are_inputs ? 3 : 1, args_are_inputs ? 5 : 1);
+  const ShapeInput& data = required_input(inputs, 0, "data");
+  expect_storable(data, "data");
+  const Tensor* tensors[4] = {};
+  bool args_known = true;
+  if (args_are_inputs) {
+    static const char* const kNames[4] = {"starts", "ends", "axes", "steps"};
+    for (size_t i = 0; i < 4; ++i) {
+      const size_t k = i + 1;
+      if (i < 2) required_input(inputs, k, kNames[i]);
+      if (k >= inputs.size() || !inputs[k].present) continue;
+      expect_dtype(inputs[k], {DType::kInt32, DType::kInt64}, kNames[i]);
+      const DType want = inputs[1].type.dtype;
+      if (want != DType::kUndefined && inputs[k].type.dtype != DType::kUndefined && inputs[k].type.dtype != want)
+        throw Error(std::string("'") + kNames[i] + "' and 'starts' have different dtypes");
+      tensors[i] = inputs[k].value;
+      args_known = args_known && tensors[i];
+    }
+  }
+  const DType dtype = data.type.dtype;
+  if (!data.type.shape) return {ValueType{dtype, std::nullopt}};
+  SymShape out = *data.type.shape;
+  const auto rank = static_cast<int64_t>(out.size());
+  if (!args_known) return {ValueType{dtype, unknown_dims(rank)}};
+  const SliceArgs args = read_args(node, tensors);
+  const std::vector<int64_t> axes = normalize_axes(args.axes, rank);
+  for (size_t i = 0; i < axes.size(); ++i) {
+    Dim& dim = out[static_cast<size_t>(axes[i])];
+    if (dim.is_known()) {
+      dim = Dim::known(resolve(args.starts[i], args.ends[i], args.steps[i], dim.value).length);
+    } else if (!(args.starts[i] == 0 && args.steps[i] == 1 && runs_to_end(args.ends[i]))) {
+      dim = Dim::unknown();
+    }
+  }
+  return {ValueType{dtype, out}};
+}
+
+void run(const Node& node, std::span<const Tensor* const> in, std::span<Tensor* const> out) {
+  const Tensor& data = *in[0];
+  const Tensor* tensors[4] = {};
+  for (size_t i = 0; i < 4 && i + 1 < in.size(); ++i) tensors[i] = in[i + 1];
+  const SliceArgs args = read_args(node, tensors);
+  const std::vector<int64_t> axes = normalize_axes(args.axes, data.rank());
+  // Sliced axes start somewhere and stride by step; the others are taken whole.
+  const std::vector<int64_t> in_strides = row_major_strides(data.shape());
+  std::vector<int64_t> strides = in_strides;
+  int64_t base = 0;
+  for (size_t i = 0; i < axes.size(); ++i) {
+    const auto axis = static_cast<size_t>(axes[i]);
+    const AxisRange r = resolve(args.starts[i], args.ends[i], args.steps[i], data.shape()[axis]);
+    base += r.start * in_strides[axis];
+    strides[axis] = r.step * in_strides[axis];
+  }
+  strided_copy(data, base, strides, *out[0]);
+}
+
+}  // namespace
+
+extern const OpSchema kSliceOp{"", "Slice", 1, infer, run};
+
+}  // namespace xenc

@@ -1,0 +1,24 @@
+// Tanh (opsets 6, 13): Y = tanh(X) element-wise.
+#include <cmath>
+
+#include "ops/common/elementwise.h"
+
+namespace xenc {
+namespace {
+
+std::vector<ValueType> infer(const Node&, std::span<const ShapeInput> inputs) {
+  return infer_unary(inputs, kFloatTypes);
+}
+
+void run(const Node&, std::span<const Tensor* const> in, std::span<Tensor* const> out) {
+  dispatch_float(in[0]->dtype(), [&](auto tag) {
+    using T = typename decltype(tag)::type;
+    unary_map<T, T>(*in[0], *out[0], [](T x) { return std::tanh(x); });
+  });
+}
+
+}  // namespace
+
+extern const OpSchema kTanhOp{"", "Tanh", 6, infer, run};
+
+}  // namespace xenc

@@ -1,0 +1,39 @@
+#include "runtime/arena.h"
+
+#include <new>
+
+namespace xenc {
+
+namespace {
+// Cache-line alignment suits every dtype and SIMD loads up to AVX-512.
+constexpr std::align_val_t kAlignment{64};
+
+std::shared_ptr<std::byte> new_block(size_t bytes) {
+  auto* p = static_cast<std::byte*>(::operator new(bytes, kAlignment));
+  return std::shared_ptr<std::byte>(p, [](std::byte* q) { ::operator delete(q, kAlignment); });
+}
+}  // namespace
+
+Tensor Arena::allocate(DType dtype, const Shape& shape) {
+  const size_t elem = dtype_size(dtype);
+  if (elem == 0) throw Error("cannot allocate a tensor of dtype " + dtype_name(dtype));
+  const size_t bytes = std::max<size_t>(static_cast<size_t>(shape_numel(shape)) * elem, 1);
+  Block* best = nullptr;
+  for (Block& b : blocks_) {
+    if (b.memory.use_count() != 1 || b.bytes < bytes) continue;
+    if (!best || b.bytes < best->bytes) best = &b;
+  }
+  if (!best) {
+    blocks_.push_back(Block{new_block(bytes), bytes});
+    best = &blocks_.back();
+  }
+  return Tensor(dtype, shape, best->memory.get(), best->memory);
+}
+
+size_t Arena::reserved_bytes() const {
+  size_t total = 0;
+  for (const Block& b : blocks_) total += b.bytes;
+  return total;
+}
+
+}  // namespace xenc

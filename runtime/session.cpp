@@ -1,0 +1,169 @@
+#include "runtime/session.h"
+
+#include "graph/onnx_loader.h"
+#include "graph/passes/passes.h"
+#include "graph/shape_inference.h"
+#include "graph/topo_sort.h"
+#include "ops/registry.h"
+
+namespace xenc {
+
+std::unique_ptr<Session> Session::load(const std::filesystem::path& model_file, const SessionOptions& options) {
+  Model model = load_onnx(model_file);
+  try {
+    return std::make_unique<Session>(std::move(model.graph), options);
+  } catch (const UnsupportedOpError& e) {
+    throw UnsupportedOpError(model_file.string() + ": " + e.what());
+  } catch (const Error& e) {
+    throw Error(model_file.string() + ": " + e.what());
+  }
+}
+
+Session::Session(Graph graph, const SessionOptions& options) : graph_(std::move(graph)) {
+  const int default_opset = graph_.opset("");
+  if (default_opset > kMaxDefaultOpset)
+    throw Error("model imports opset " + std::to_string(default_opset) + " of the default domain; xenc supports up to " +
+                std::to_string(kMaxDefaultOpset));
+  const OpRegistry& ops = OpRegistry::instance();
+  topo_sort(graph_);
+  if (options.optimize) run_passes(graph_, ops, default_passes());
+  infer_shapes(graph_, ops);
+  compile();
+}
+
+void Session::compile() {
+  const auto slot = [&](const std::string& name) {
+    auto [it, added] = slot_of_.try_emplace(name, static_cast<int>(slot_of_.size()));
+    return it->second;
+  };
+  for (const auto& in : graph_.inputs) input_slots_.push_back(slot(in.name));
+  for (const auto& [name, t] : graph_.initializers) slot(name);
+  const OpRegistry& ops = OpRegistry::instance();
+  for (const Node& node : graph_.nodes) {
+    Step step{&node, &resolve_op(node, ops), {}, {}, {}};
+    for (const std::string& in : node.inputs) step.inputs.push_back(in.empty() ? -1 : slot(in));
+    while (!step.inputs.empty() && step.inputs.back() < 0) step.inputs.pop_back();
+    for (const std::string& out : node.outputs) step.outputs.push_back(out.empty() ? -1 : slot(out));
+    steps_.push_back(std::move(step));
+  }
+  for (const auto& out : graph_.outputs) output_slots_.push_back(slot(out.name));
+
+  constants_.assign(slot_of_.size(), Tensor());
+  for (const auto& [name, t] : graph_.initializers) constants_[static_cast<size_t>(slot_of_.at(name))] = t;
+
+  // Liveness: a computed value dies after its last consumer (or its producer
+  // when nobody reads it), unless it is a graph output.
+  std::vector<int> last_use(slot_of_.size(), -1);
+  for (size_t s = 0; s < steps_.size(); ++s) {
+    for (int v : steps_[s].outputs)
+      if (v >= 0) last_use[static_cast<size_t>(v)] = static_cast<int>(s);
+    for (int v : steps_[s].inputs)
+      if (v >= 0) last_use[static_cast<size_t>(v)] = static_cast<int>(s);
+  }
+  for (int v : output_slots_) last_use[static_cast<size_t>(v)] = -1;
+  for (const auto& [name, t] : graph_.initializers) last_use[static_cast<size_t>(slot_of_.at(name))] = -1;
+  for (size_t v = 0; v < last_use.size(); ++v)
+    if (last_use[v] >= 0) steps_[static_cast<size_t>(last_use[v])].release.push_back(static_cast<int>(v));
+}
+
+void Session::check_feeds(const std::map<std::string, Tensor>& feeds) const {
+  for (const auto& [name, t] : feeds) {
+    bool known = false;
+    for (const auto& in : graph_.inputs) known = known || in.name == name;
+    if (!known) {
+      std::string names;
+      for (const auto& in : graph_.inputs) names += (names.empty() ? "" : ", ") + in.name;
+      throw Error("unknown input '" + name + "'; the model's inputs are: " + names);
+    }
+  }
+  std::map<std::string, int64_t> symbols;  // a named dim must be the same in every input
+  for (const auto& in : graph_.inputs) {
+    const auto it = feeds.find(in.name);
+    if (it == feeds.end()) throw Error("missing input '" + in.name + "' (" + in.type.str() + ")");
+    const Tensor& t = it->second;
+    if (t.dtype() != in.type.dtype)
+      throw Error("input '" + in.name + "': expected dtype " + dtype_name(in.type.dtype) + ", got " +
+                  dtype_name(t.dtype()));
+    if (!in.type.shape) continue;
+    const SymShape& want = *in.type.shape;
+    bool ok = want.size() == t.shape().size();
+    for (size_t d = 0; ok && d < want.size(); ++d) {
+      if (want[d].is_known()) {
+        ok = want[d].value == t.shape()[d];
+      } else if (!want[d].symbol.empty()) {
+        const auto [bound, fresh] = symbols.try_emplace(want[d].symbol, t.shape()[d]);
+        if (!fresh && bound->second != t.shape()[d])
+          throw Error("input '" + in.name + "': dim '" + want[d].symbol + "' is " + std::to_string(t.shape()[d]) +
+                      " but another input has it as " + std::to_string(bound->second));
+      }
+    }
+    if (!ok)
+      throw Error("input '" + in.name + "': expected shape " + sym_shape_str(want) + ", got " + shape_str(t.shape()));
+  }
+}
+
+void Session::execute(const Step& step, std::vector<Tensor>& values, Arena& arena) const {
+  const Node& node = *step.node;
+  std::vector<ShapeInput> shape_inputs(step.inputs.size());
+  std::vector<const Tensor*> inputs(step.inputs.size(), nullptr);
+  for (size_t i = 0; i < step.inputs.size(); ++i) {
+    if (step.inputs[i] < 0) continue;
+    const Tensor& t = values[static_cast<size_t>(step.inputs[i])];
+    shape_inputs[i] = ShapeInput{true, ValueType{t.dtype(), to_sym_shape(t.shape())}, &t};
+    inputs[i] = &t;
+  }
+  const std::vector<ValueType> types = infer_node(node, *step.op, shape_inputs);
+  std::vector<Tensor*> outputs(step.outputs.size(), nullptr);
+  for (size_t i = 0; i < step.outputs.size(); ++i) {
+    if (step.outputs[i] < 0) continue;
+    const auto shape = types[i].shape ? to_concrete(*types[i].shape) : std::nullopt;
+    if (!shape)
+      throw Error(node.describe() + ": output '" + node.outputs[i] + "' has no concrete shape (" + types[i].str() + ")");
+    Tensor& slot = values[static_cast<size_t>(step.outputs[i])];
+    slot = arena.allocate(types[i].dtype, *shape);
+    outputs[i] = &slot;
+  }
+  try {
+    step.op->run(node, inputs, outputs);
+  } catch (const Error& e) {
+    throw Error(node.describe() + ": " + e.what());
+  }
+  for (int v : step.release) values[static_cast<size_t>(v)] = Tensor();
+}
+
+std::vector<Tensor> Session::run(const std::map<std::string, Tensor>& feeds) const {
+  check_feeds(feeds);
+  std::vector<Tensor> values = constants_;
+  for (size_t i = 0; i < graph_.inputs.size(); ++i)
+    values[static_cast<size_t>(input_slots_[i])] = feeds.at(graph_.inputs[i].name);
+
+  std::unique_ptr<Arena> arena = acquire_arena();
+  try {
+    for (const Step& step : steps_) execute(step, values, *arena);
+  } catch (...) {
+    values.clear();
+    release_arena(std::move(arena));
+    throw;
+  }
+  std::vector<Tensor> results;
+  results.reserve(output_slots_.size());
+  for (int v : output_slots_) results.push_back(values[static_cast<size_t>(v)]);
+  values.clear();
+  release_arena(std::move(arena));
+  return results;
+}
+
+std::unique_ptr<Arena> Session::acquire_arena() const {
+  std::lock_guard<std::mutex> lock(arena_mutex_);
+  if (idle_arenas_.empty()) return std::make_unique<Arena>();
+  std::unique_ptr<Arena> arena = std::move(idle_arenas_.back());
+  idle_arenas_.pop_back();
+  return arena;
+}
+
+void Session::release_arena(std::unique_ptr<Arena> arena) const {
+  std::lock_guard<std::mutex> lock(arena_mutex_);
+  idle_arenas_.push_back(std::move(arena));
+}
+
+}  // namespace xenc

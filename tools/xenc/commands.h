@@ -1,0 +1,12 @@
+// Each subcommand of the xenc CLI registers itself on the root app.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+namespace xenc::cli {
+
+void add_inspect_command(CLI::App& app);
+void add_run_command(CLI::App& app);
+void add_conformance_command(CLI::App& app);
+
+}  // namespace xenc::cli

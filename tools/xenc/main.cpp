@@ -1,0 +1,30 @@
+// xenc: run, quantize, fine-tune and export ONNX cross-encoders.
+// Exit codes: 0 success, 1 data or model error, 2 usage error.
+#include <iostream>
+
+#include "graph/error.h"
+#include "tools/xenc/commands.h"
+
+int main(int argc, char** argv) {
+  CLI::App app{"xenc: run, score and inspect ONNX cross-encoders on CPUs"};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", "xenc 0.1.0");
+  xenc::cli::add_inspect_command(app);
+  xenc::cli::add_run_command(app);
+  xenc::cli::add_conformance_command(app);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::Success& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    app.exit(e);
+    return 2;
+  } catch (const xenc::Error& e) {
+    std::cerr << "xenc: error: " << e.what() << "\n";
+    return 1;
+  } catch (const std::exception& e) {
+    std::cerr << "xenc: error: " << e.what() << "\n";
+    return 1;
+  }
+  return 0;
+}
