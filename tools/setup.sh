@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# One-step set-up on Debian 12: system packages, the Python tools that the
+# tests use to generate reference data, and a release build in ./build.
+# Usage: bash tools/setup.sh        (as root, or with sudo available)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+
+$SUDO apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends \
+  cmake ninja-build g++ pkg-config \
+  libonnx-dev libprotobuf-dev protobuf-compiler libopenblas-dev libtbb-dev \
+  nlohmann-json3-dev libcli11-dev libgtest-dev libonnx-testdata \
+  python3 python3-venv >/dev/null
+
+# Reference tools for test data (never a runtime dependency of xenc).
+if [ ! -x .venv/bin/python ]; then python3 -m venv .venv; fi
+.venv/bin/python -m pip install -q --disable-pip-version-check -r tools/requirements-dev.txt
+
+cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release -DXENC_PYTHON="$PWD/.venv/bin/python"
+cmake --build build -j"$(nproc)"
