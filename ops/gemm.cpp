@@ -13,16 +13,7 @@ std::vector<ValueType> infer(const Node& node, std::span<const ShapeInput> input
   const ShapeInput& a = required_input(inputs, 0, "A");
   const ShapeInput& b = required_input(inputs, 1, "B");
   const bool has_c = inputs.size() == 3 && inputs[2].present;
-  DType dtype = DType::kUndefined;
-  for (size_t i = 0; i < (has_c ? 3u : 2u); ++i) {
-    const char* names[] = {"A", "B", "C"};
-    expect_dtype(inputs[i], kGemmTypes, names[i]);
-    const DType t = inputs[i].type.dtype;
-    if (t == DType::kUndefined) continue;
-    if (dtype != DType::kUndefined && t != dtype)
-      throw Error("inputs have different dtypes: " + dtype_name(dtype) + " and " + dtype_name(t));
-    dtype = t;
-  }
+  const DType dtype = common_dtype(inputs, kGemmTypes);
   if (!a.type.shape || !b.type.shape) return {ValueType{dtype, unknown_dims(2)}};
   const SymShape& as = *a.type.shape;
   const SymShape& bs = *b.type.shape;

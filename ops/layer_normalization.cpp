@@ -14,23 +14,18 @@ int64_t norm_axis(const Node& node, int64_t rank) { return normalize_axis(node.a
 
 std::vector<ValueType> infer(const Node& node, std::span<const ShapeInput> inputs) {
   expect_input_count(node, inputs, 2, 3);
-  if (node.outputs.size() > 3) throw Error("expects at most 3 outputs, got " + std::to_string(node.outputs.size()));
+  if (node.outputs.empty() || node.outputs.size() > 3)
+    throw Error("expects 1 to 3 outputs, got " + std::to_string(node.outputs.size()));
   const ShapeInput& x = required_input(inputs, 0, "X");
   const ShapeInput& scale = required_input(inputs, 1, "Scale");
   const bool has_bias = inputs.size() == 3 && inputs[2].present;
-  expect_dtype(x, {DType::kFloat, DType::kDouble}, "X");
-  for (const ShapeInput* param : {&scale, has_bias ? &inputs[2] : nullptr}) {
-    if (!param || param->type.dtype == DType::kUndefined || x.type.dtype == DType::kUndefined) continue;
-    if (param->type.dtype != x.type.dtype)
-      throw Error("Scale and B must have X's dtype " + dtype_name(x.type.dtype) + ", got " +
-                  dtype_name(param->type.dtype));
-  }
+  const DType dtype = common_dtype(inputs, {DType::kFloat, DType::kDouble});
   const auto stash_type = static_cast<DType>(node.attr_int("stash_type", 1));
   if (stash_type != DType::kFloat && stash_type != DType::kDouble)
     throw Error("stash_type must be float or double, got " + dtype_name(stash_type));
 
   std::vector<ValueType> out(node.outputs.size(), ValueType{stash_type, std::nullopt});
-  out[0] = x.type;
+  out[0] = ValueType{dtype, x.type.shape};
   if (!x.type.shape) return out;
   const SymShape& shape = *x.type.shape;
   const size_t axis = static_cast<size_t>(norm_axis(node, static_cast<int64_t>(shape.size())));

@@ -30,11 +30,7 @@ std::vector<ValueType> infer(const Node& node, std::span<const ShapeInput> input
   expect_input_count(node, inputs, 2, 2);
   const ShapeInput& a = required_input(inputs, 0, "A");
   const ShapeInput& b = required_input(inputs, 1, "B");
-  expect_dtype(a, kGemmTypes, "A");
-  expect_dtype(b, kGemmTypes, "B");
-  if (a.type.dtype != DType::kUndefined && b.type.dtype != DType::kUndefined && a.type.dtype != b.type.dtype)
-    throw Error("A and B have different dtypes: " + dtype_name(a.type.dtype) + " and " + dtype_name(b.type.dtype));
-  const DType dtype = a.type.dtype != DType::kUndefined ? a.type.dtype : b.type.dtype;
+  const DType dtype = common_dtype(inputs, kGemmTypes);
   if (!a.type.shape || !b.type.shape) return {ValueType{dtype, std::nullopt}};
   return {ValueType{dtype, matmul_shape(*a.type.shape, *b.type.shape)}};
 }

@@ -27,8 +27,7 @@ void run(const Node&, std::span<const Tensor* const> in, std::span<Tensor* const
       using E = typename decltype(exponent_tag)::type;
       // Computing in double covers every type pair with one rule: a float
       // result is rounded once from the double power; an integer result is
-      // exact up to 2^53 (ONNX Runtime also goes through std::pow) and
-      // saturates outside its type's range.
+      // exact up to 2^53 and saturates outside its type's range.
       binary_map<T, E, T>(*in[0], *in[1], *out[0], [](T x, E y) {
         return convert_value<T>(std::pow(static_cast<double>(x), static_cast<double>(y)));
       });

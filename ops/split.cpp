@@ -9,21 +9,26 @@
 namespace xenc {
 namespace {
 
+// Checks what can be checked of explicit part sizes without the axis length.
+void check_split(const std::vector<int64_t>& split, size_t count) {
+  if (split.size() != count)
+    throw Error("split " + shape_str(split) + " has " + std::to_string(split.size()) + " entries for " +
+                std::to_string(count) + " outputs");
+  for (int64_t s : split) {
+    if (s < 0) throw Error("split " + shape_str(split) + " has a negative size");
+  }
+}
+
 // Part sizes along an axis of known length `dim`.
 std::vector<int64_t> part_sizes(const Node& node, int64_t dim, const std::optional<std::vector<int64_t>>& split,
                                 size_t count) {
   if (split) {
-    if (split->size() != count)
-      throw Error("split " + shape_str(*split) + " has " + std::to_string(split->size()) + " entries for " +
-                  std::to_string(count) + " outputs");
-    int64_t total = 0;
-    for (int64_t s : *split) {
-      if (s < 0) throw Error("split " + shape_str(*split) + " has a negative size");
-      total += s;
-    }
-    if (total != dim)
-      throw Error("split " + shape_str(*split) + " sums to " + std::to_string(total) + ", not the axis length " +
-                  std::to_string(dim));
+    check_split(*split, count);
+    // Subtracting from the length cannot overflow the way summing huge entries could.
+    int64_t remaining = dim;
+    for (int64_t s : *split) remaining = s > remaining ? -1 : remaining - s;
+    if (remaining != 0)
+      throw Error("split " + shape_str(*split) + " does not sum to the axis length " + std::to_string(dim));
     return *split;
   }
   const auto parts = static_cast<int64_t>(count);
@@ -58,16 +63,16 @@ std::vector<ValueType> infer(const Node& node, std::span<const ShapeInput> input
   const SymShape& in = *data.type.shape;
   const auto axis = static_cast<size_t>(normalize_axis(node.attr_int("axis", 0), static_cast<int64_t>(in.size())));
   std::vector<ValueType> out(count, ValueType{dtype, in});
-  if (split.present && !split.values) {
-    for (ValueType& t : out) (*t.shape)[axis] = Dim::unknown();
-  } else if (in[axis].is_known()) {
-    const std::vector<int64_t> sizes = part_sizes(node, in[axis].value, split.values, count);
-    for (size_t k = 0; k < count; ++k) (*out[k].shape)[axis] = Dim::known(sizes[k]);
-  } else if (split.present) {
-    for (size_t k = 0; k < count; ++k) (*out[k].shape)[axis] = Dim::known((*split.values)[k]);
-  } else {
-    for (ValueType& t : out) (*t.shape)[axis] = Dim::unknown();
+  std::vector<Dim> parts(count, Dim::unknown());
+  const Dim& dim = in[axis];
+  if (dim.is_known() && (!split.present || split.values)) {
+    const std::vector<int64_t> sizes = part_sizes(node, dim.value, split.values, count);
+    for (size_t k = 0; k < count; ++k) parts[k] = Dim::known(sizes[k]);
+  } else if (split.values) {
+    check_split(*split.values, count);
+    for (size_t k = 0; k < count; ++k) parts[k] = Dim::known((*split.values)[k]);
   }
+  for (size_t k = 0; k < count; ++k) (*out[k].shape)[axis] = parts[k];
   return out;
 }
 

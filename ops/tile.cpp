@@ -1,5 +1,6 @@
 // Tile (opsets 6, 13): repeats the input repeats[d] times along each dim d.
 #include <cstring>
+#include <limits>
 
 #include "ops/common/data_movement.h"
 #include "ops/common/shape_util.h"
@@ -26,8 +27,13 @@ std::vector<ValueType> infer(const Node& node, std::span<const ShapeInput> input
   for (size_t d = 0; d < out.size(); ++d) {
     const int64_t r = (*repeats)[d];
     if (r < 0) throw Error("repeats " + shape_str(*repeats) + " has a negative entry");
-    if (out[d].is_known()) out[d] = Dim::known(out[d].value * r);
-    else if (r != 1) out[d] = r == 0 ? Dim::known(0) : Dim::unknown();
+    if (out[d].is_known()) {
+      if (r != 0 && out[d].value > std::numeric_limits<int64_t>::max() / r)
+        throw Error("repeats " + shape_str(*repeats) + " make a dim too large");
+      out[d] = Dim::known(out[d].value * r);
+    } else if (r != 1) {
+      out[d] = r == 0 ? Dim::known(0) : Dim::unknown();
+    }
   }
   return {ValueType{dtype, out}};
 }

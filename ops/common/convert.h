@@ -51,7 +51,8 @@ To float_to_integer(From x) {
 
 // Converts one element. To bool is x != 0 (NaN is true, as in C++); bool is
 // 0 or 1; 16-bit floats go through float, rounding to nearest even. Double
-// to float16 therefore rounds twice, as ONNX Runtime's Cast does.
+// to float16 therefore rounds twice, which can differ from one direct
+// rounding by a unit in the last place near halfway points.
 template <class To, class From>
 To convert_value(From x) {
   if constexpr (std::is_same_v<To, From>) {

@@ -8,12 +8,12 @@ const std::initializer_list<DType> kNumericTypes = {DType::kFloat, DType::kDoubl
                                                     DType::kInt64, DType::kUint64};
 const std::initializer_list<DType> kSignedTypes = {DType::kFloat, DType::kDouble, DType::kInt8,
                                                    DType::kInt16, DType::kInt32,  DType::kInt64};
-const std::initializer_list<DType> kOrderedTypes = {DType::kFloat,  DType::kDouble,  DType::kInt8,     DType::kUint8,
-                                                    DType::kInt16,  DType::kUint16,  DType::kInt32,    DType::kUint32,
-                                                    DType::kInt64,  DType::kUint64,  DType::kFloat16,  DType::kBFloat16};
-const std::initializer_list<DType> kStoredTypes = {DType::kFloat,  DType::kDouble,  DType::kInt8,    DType::kUint8,
-                                                   DType::kInt16,  DType::kUint16,  DType::kInt32,   DType::kUint32,
-                                                   DType::kInt64,  DType::kUint64,  DType::kFloat16, DType::kBFloat16,
+const std::initializer_list<DType> kOrderedTypes = {DType::kFloat, DType::kDouble, DType::kInt8,    DType::kUint8,
+                                                    DType::kInt16, DType::kUint16, DType::kInt32,   DType::kUint32,
+                                                    DType::kInt64, DType::kUint64, DType::kFloat16, DType::kBFloat16};
+const std::initializer_list<DType> kStoredTypes = {DType::kFloat, DType::kDouble, DType::kInt8,    DType::kUint8,
+                                                   DType::kInt16, DType::kUint16, DType::kInt32,   DType::kUint32,
+                                                   DType::kInt64, DType::kUint64, DType::kFloat16, DType::kBFloat16,
                                                    DType::kBool};
 
 std::vector<ValueType> infer_unary(std::span<const ShapeInput> inputs, std::initializer_list<DType> allowed) {

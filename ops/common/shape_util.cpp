@@ -22,6 +22,20 @@ void expect_dtype(const ShapeInput& in, std::initializer_list<DType> allowed, co
   throw Error(std::string("input '") + what + "' has unsupported dtype " + dtype_name(in.type.dtype));
 }
 
+DType common_dtype(std::span<const ShapeInput> inputs, std::initializer_list<DType> allowed) {
+  DType common = DType::kUndefined;
+  for (size_t i = 0; i < inputs.size(); ++i) {
+    const DType t = inputs[i].type.dtype;
+    if (!inputs[i].present || t == DType::kUndefined) continue;
+    if (std::find(allowed.begin(), allowed.end(), t) == allowed.end())
+      throw Error("input " + std::to_string(i) + " has unsupported dtype " + dtype_name(t));
+    if (common != DType::kUndefined && t != common)
+      throw Error("inputs have different dtypes: " + dtype_name(common) + " and " + dtype_name(t));
+    common = t;
+  }
+  return common;
+}
+
 int64_t normalize_axis(int64_t axis, int64_t rank) {
   if (axis < -rank || axis >= rank)
     throw Error("axis " + std::to_string(axis) + " is out of range for rank " + std::to_string(rank));

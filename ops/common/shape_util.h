@@ -17,6 +17,9 @@ void expect_input_count(const Node& node, std::span<const ShapeInput> inputs, si
 const ShapeInput& required_input(std::span<const ShapeInput> inputs, size_t i, const char* what);
 // Throws unless input i has one of the given dtypes (skipped when the dtype is not known yet).
 void expect_dtype(const ShapeInput& in, std::initializer_list<DType> allowed, const char* what);
+// The dtype all present inputs share, each checked against `allowed`;
+// kUndefined when none is known yet. Throws when two known dtypes differ.
+DType common_dtype(std::span<const ShapeInput> inputs, std::initializer_list<DType> allowed);
 // Maps a possibly negative axis into [0, rank); throws when out of range.
 int64_t normalize_axis(int64_t axis, int64_t rank);
 // The integer contents of a constant input (nullopt when only known at run time).
