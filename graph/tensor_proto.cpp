@@ -149,7 +149,13 @@ Tensor TensorReader::read_external(const onnx::TensorProto& p, DType dtype, cons
     throw Error(what + ": " + e.what());
   }
   auto& mapping = mapped_[file];
-  if (!mapping) mapping = MappedFile::open(file);
+  if (!mapping) {
+    try {
+      mapping = MappedFile::open(file);
+    } catch (const Error& e) {
+      throw Error(what + ": " + e.what());
+    }
+  }
   const uint64_t want = static_cast<uint64_t>(shape_numel(shape)) * dtype_size(dtype);
   if (length && *length != want)
     throw Error(what + ": external data length " + std::to_string(*length) + " but shape " + shape_str(shape) +

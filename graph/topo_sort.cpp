@@ -44,8 +44,24 @@ void topo_sort(Graph& graph) {
       if (--pending[u] == 0) ready.push(u);
   }
   if (order.size() != graph.nodes.size()) {
-    for (size_t i = 0; i < graph.nodes.size(); ++i)
-      if (pending[i] != 0) throw Error(graph.nodes[i].describe() + " is part of a cycle");
+    // A node still pending may merely consume a cycle's output. Every
+    // pending node waits on a pending dependency, so following those from
+    // any of them must revisit a node, and the first one revisited lies on
+    // a cycle.
+    std::vector<std::vector<size_t>> deps(graph.nodes.size());
+    for (size_t d = 0; d < users.size(); ++d)
+      for (size_t u : users[d]) deps[u].push_back(d);
+    size_t at = 0;
+    while (pending[at] == 0) ++at;
+    std::vector<bool> seen(graph.nodes.size(), false);
+    while (!seen[at]) {
+      seen[at] = true;
+      size_t next = at;
+      for (size_t d : deps[at])
+        if (pending[d] != 0) next = d;
+      at = next;
+    }
+    throw Error(graph.nodes[at].describe() + " is part of a cycle");
   }
   std::vector<Node> sorted;
   sorted.reserve(order.size());

@@ -1,5 +1,6 @@
 #include "runtime/arena.h"
 
+#include <atomic>
 #include <new>
 
 namespace xenc {
@@ -23,6 +24,10 @@ Tensor Arena::allocate(DType dtype, const Shape& shape) {
     if (b.memory.use_count() != 1 || b.bytes < bytes) continue;
     if (!best || b.bytes < best->bytes) best = &b;
   }
+  // A block seen free was released by the last other holder's decrement
+  // (acq_rel), possibly on another thread; use_count() reads relaxed, so
+  // this fence orders that holder's accesses before our reuse.
+  if (best) std::atomic_thread_fence(std::memory_order_acquire);
   if (!best) {
     blocks_.push_back(Block{new_block(bytes), bytes});
     best = &blocks_.back();

@@ -76,7 +76,8 @@ void Session::check_feeds(const std::map<std::string, Tensor>& feeds) const {
       throw Error("unknown input '" + name + "'; the model's inputs are: " + names);
     }
   }
-  std::map<std::string, int64_t> symbols;  // a named dim must be the same in every input
+  // A named dim must be the same in every input: symbol -> (value, input that set it).
+  std::map<std::string, std::pair<int64_t, std::string>> symbols;
   for (const auto& in : graph_.inputs) {
     const auto it = feeds.find(in.name);
     if (it == feeds.end()) throw Error("missing input '" + in.name + "' (" + in.type.str() + ")");
@@ -91,10 +92,11 @@ void Session::check_feeds(const std::map<std::string, Tensor>& feeds) const {
       if (want[d].is_known()) {
         ok = want[d].value == t.shape()[d];
       } else if (!want[d].symbol.empty()) {
-        const auto [bound, fresh] = symbols.try_emplace(want[d].symbol, t.shape()[d]);
-        if (!fresh && bound->second != t.shape()[d])
-          throw Error("input '" + in.name + "': dim '" + want[d].symbol + "' is " + std::to_string(t.shape()[d]) +
-                      " but another input has it as " + std::to_string(bound->second));
+        const auto [bound, fresh] = symbols.try_emplace(want[d].symbol, t.shape()[d], in.name);
+        if (!fresh && bound->second.first != t.shape()[d])
+          throw Error("input '" + in.name + "': dim '" + want[d].symbol + "' (axis " + std::to_string(d) +
+                      ") expected " + std::to_string(bound->second.first) + " as in input '" + bound->second.second +
+                      "', got " + std::to_string(t.shape()[d]) + " (shape " + shape_str(t.shape()) + ")");
       }
     }
     if (!ok)

@@ -1,21 +1,32 @@
+#include <map>
 #include <set>
+#include <string>
+#include <vector>
 
 #include "graph/passes/passes.h"
 
 namespace xenc {
 
 bool eliminate_dead_code(Graph& graph, const OpResolver&) {
+  // Mark from the graph outputs back through producers: a node is live when
+  // any of its outputs is. A worklist, not one backward sweep, so the result
+  // does not depend on the nodes being sorted.
+  std::map<std::string, size_t> producer;
+  for (size_t i = 0; i < graph.nodes.size(); ++i)
+    for (const std::string& out : graph.nodes[i].outputs)
+      if (!out.empty()) producer[out] = i;
   std::set<std::string> live;
-  for (const auto& out : graph.outputs) live.insert(out.name);
-  // Walk backwards: a node is live when any of its outputs is.
+  std::vector<std::string> work;
+  for (const auto& out : graph.outputs)
+    if (live.insert(out.name).second) work.push_back(out.name);
   std::vector<bool> keep(graph.nodes.size(), false);
-  for (size_t i = graph.nodes.size(); i-- > 0;) {
-    const Node& node = graph.nodes[i];
-    for (const std::string& out : node.outputs)
-      if (!out.empty() && live.count(out)) keep[i] = true;
-    if (keep[i])
-      for (const std::string& in : node.inputs)
-        if (!in.empty()) live.insert(in);
+  while (!work.empty()) {
+    const auto p = producer.find(work.back());
+    work.pop_back();
+    if (p == producer.end() || keep[p->second]) continue;
+    keep[p->second] = true;
+    for (const std::string& in : graph.nodes[p->second].inputs)
+      if (!in.empty() && live.insert(in).second) work.push_back(in);
   }
   bool changed = false;
   std::vector<Node> kept;
