@@ -9,11 +9,7 @@ namespace xenc {
 namespace {
 
 std::vector<ValueType> infer(const Node& node, std::span<const ShapeInput> inputs) {
-  expect_input_count(node, inputs, 2, 2);
-  const ShapeInput& data = required_input(inputs, 0, "data");
-  const ShapeInput& indices = required_input(inputs, 1, "indices");
-  expect_storable(data, "data");
-  expect_dtype(indices, {DType::kInt32, DType::kInt64}, "indices");
+  const auto [data, indices] = gather_inputs(node, inputs);
   if (!data.type.shape) return {ValueType{data.type.dtype, std::nullopt}};
   const SymShape& in = *data.type.shape;
   const int64_t axis = normalize_axis(node.attr_int("axis", 0), static_cast<int64_t>(in.size()));

@@ -2,19 +2,8 @@
 #include "ops/common/elementwise.h"
 
 namespace xenc {
-namespace {
 
-std::vector<ValueType> infer(const Node&, std::span<const ShapeInput> inputs) {
-  if (inputs.size() != 2) throw Error("expects 2 inputs");
-  return infer_broadcast(inputs, kOrderedTypes, DType::kBool);
-}
-
-void run(const Node&, std::span<const Tensor* const> in, std::span<Tensor* const> out) {
-  compare_map(*in[0], *in[1], *out[0], [](auto a, auto b) { return a < b; });
-}
-
-}  // namespace
-
-extern const OpSchema kLessOp{"", "Less", 7, infer, run};
+extern const OpSchema kLessOp{"", "Less", 7, infer_binary_of<kOrderedTypes, DType::kBool>,
+                              run_compare<std::less<>>};
 
 }  // namespace xenc

@@ -3,14 +3,7 @@
 #include "ops/common/softmax.h"
 
 namespace xenc {
-namespace {
 
-void run(const Node& node, std::span<const Tensor* const> in, std::span<Tensor* const> out) {
-  run_softmax(node, *in[0], *out[0], /*log=*/true);
-}
-
-}  // namespace
-
-extern const OpSchema kLogSoftmaxOp{"", "LogSoftmax", 1, infer_softmax, run};
+extern const OpSchema kLogSoftmaxOp{"", "LogSoftmax", 1, infer_softmax, run_log_softmax};
 
 }  // namespace xenc

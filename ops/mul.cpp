@@ -2,22 +2,8 @@
 #include "ops/common/elementwise.h"
 
 namespace xenc {
-namespace {
 
-std::vector<ValueType> infer(const Node&, std::span<const ShapeInput> inputs) {
-  if (inputs.size() != 2) throw Error("expects 2 inputs");
-  return infer_broadcast(inputs, kNumericTypes);
-}
-
-void run(const Node&, std::span<const Tensor* const> in, std::span<Tensor* const> out) {
-  dispatch_numeric(in[0]->dtype(), [&](auto tag) {
-    using T = typename decltype(tag)::type;
-    binary_map<T, T, T>(*in[0], *in[1], *out[0], [](T a, T b) { return wrapping(std::multiplies<>(), a, b); });
-  });
-}
-
-}  // namespace
-
-extern const OpSchema kMulOp{"", "Mul", 7, infer, run};
+extern const OpSchema kMulOp{"", "Mul", 7, infer_binary_of<kNumericTypes>,
+                             run_binary<TypeSet::kNumeric, Wrapping<std::multiplies<>>>};
 
 }  // namespace xenc

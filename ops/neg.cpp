@@ -1,24 +1,18 @@
 // Neg (opsets 6, 13): Y = -X element-wise; the lowest integer maps to itself.
-#include <cmath>
-
 #include "ops/common/elementwise.h"
 
 namespace xenc {
 namespace {
 
-std::vector<ValueType> infer(const Node&, std::span<const ShapeInput> inputs) {
-  return infer_unary(inputs, kSignedTypes);
-}
-
-void run(const Node&, std::span<const Tensor* const> in, std::span<Tensor* const> out) {
-  dispatch_numeric(in[0]->dtype(), [&](auto tag) {
-    using T = typename decltype(tag)::type;
-    unary_map<T, T>(*in[0], *out[0], [](T x) { return negate(x); });
-  });
-}
+struct Negate {
+  template <class T>
+  T operator()(T x) const {
+    return negate(x);
+  }
+};
 
 }  // namespace
 
-extern const OpSchema kNegOp{"", "Neg", 6, infer, run};
+extern const OpSchema kNegOp{"", "Neg", 6, infer_unary_of<kSignedTypes>, run_unary<TypeSet::kNumeric, Negate>};
 
 }  // namespace xenc

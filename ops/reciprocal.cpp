@@ -1,24 +1,19 @@
 // Reciprocal (opsets 6, 13): Y = 1 / X element-wise.
-#include <cmath>
-
 #include "ops/common/elementwise.h"
 
 namespace xenc {
 namespace {
 
-std::vector<ValueType> infer(const Node&, std::span<const ShapeInput> inputs) {
-  return infer_unary(inputs, kFloatTypes);
-}
-
-void run(const Node&, std::span<const Tensor* const> in, std::span<Tensor* const> out) {
-  dispatch_float(in[0]->dtype(), [&](auto tag) {
-    using T = typename decltype(tag)::type;
-    unary_map<T, T>(*in[0], *out[0], [](T x) { return T(1) / x; });
-  });
-}
+struct Reciprocal {
+  template <class T>
+  T operator()(T x) const {
+    return T(1) / x;
+  }
+};
 
 }  // namespace
 
-extern const OpSchema kReciprocalOp{"", "Reciprocal", 6, infer, run};
+extern const OpSchema kReciprocalOp{"", "Reciprocal", 6, infer_unary_of<kFloatTypes>,
+                                    run_unary<TypeSet::kFloat, Reciprocal>};
 
 }  // namespace xenc

@@ -3,14 +3,7 @@
 #include "ops/common/softmax.h"
 
 namespace xenc {
-namespace {
 
-void run(const Node& node, std::span<const Tensor* const> in, std::span<Tensor* const> out) {
-  run_softmax(node, *in[0], *out[0], /*log=*/false);
-}
-
-}  // namespace
-
-extern const OpSchema kSoftmaxOp{"", "Softmax", 1, infer_softmax, run};
+extern const OpSchema kSoftmaxOp{"", "Softmax", 1, infer_softmax, run_softmax};
 
 }  // namespace xenc

@@ -6,19 +6,15 @@
 namespace xenc {
 namespace {
 
-std::vector<ValueType> infer(const Node&, std::span<const ShapeInput> inputs) {
-  return infer_unary(inputs, kFloatTypes);
-}
-
-void run(const Node&, std::span<const Tensor* const> in, std::span<Tensor* const> out) {
-  dispatch_float(in[0]->dtype(), [&](auto tag) {
-    using T = typename decltype(tag)::type;
-    unary_map<T, T>(*in[0], *out[0], [](T x) { return std::tanh(x); });
-  });
-}
+struct Tanh {
+  template <class T>
+  T operator()(T x) const {
+    return std::tanh(x);
+  }
+};
 
 }  // namespace
 
-extern const OpSchema kTanhOp{"", "Tanh", 6, infer, run};
+extern const OpSchema kTanhOp{"", "Tanh", 6, infer_unary_of<kFloatTypes>, run_unary<TypeSet::kFloat, Tanh>};
 
 }  // namespace xenc

@@ -12,7 +12,7 @@ $SUDO apt-get update -qq
 DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends \
   cmake ninja-build g++ pkg-config \
   libonnx-dev libprotobuf-dev protobuf-compiler libopenblas-dev libtbb-dev \
-  nlohmann-json3-dev libcli11-dev libgtest-dev libonnx-testdata \
+  nlohmann-json3-dev libcli11-dev libutf8proc-dev libpcre2-dev libgtest-dev libonnx-testdata \
   python3 python3-venv >/dev/null
 
 # Reference tools for test data (never a runtime dependency of xenc).

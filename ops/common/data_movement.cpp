@@ -109,6 +109,15 @@ void check_indices(const Tensor& indices, int64_t bound) {
   for (int64_t i = 0; i < indices.numel(); ++i) normalize_index(indices.int_at(i), bound);
 }
 
+GatherInputs gather_inputs(const Node& node, std::span<const ShapeInput> inputs) {
+  expect_input_count(node, inputs, 2, 2);
+  const ShapeInput& data = required_input(inputs, 0, "data");
+  const ShapeInput& indices = required_input(inputs, 1, "indices");
+  expect_storable(data, "data");
+  expect_dtype(indices, {DType::kInt32, DType::kInt64}, "indices");
+  return {data, indices};
+}
+
 IntsArgument ints_attr_or_input(const Node& node, std::span<const ShapeInput> inputs, const char* name,
                                 size_t input_index, int input_since_opset) {
   IntsArgument arg;
@@ -128,6 +137,27 @@ IntsArgument ints_attr_or_input(const Node& node, std::span<const ShapeInput> in
   arg.present = true;
   arg.values = const_ints(inputs[input_index]);
   return arg;
+}
+
+std::vector<ValueType> infer_axes_edit(const Node& node, std::span<const ShapeInput> inputs, bool axes_required,
+                                       int rank_change_per_axis, AxesShapeEdit edit) {
+  expect_input_count(node, inputs, 1, 2);
+  const ShapeInput& data = required_input(inputs, 0, "data");
+  expect_storable(data, "data");
+  const IntsArgument axes = ints_attr_or_input(node, inputs, "axes", 1, 13);
+  if (axes_required && !axes.present) throw Error("missing required 'axes'");
+  const DType dtype = data.type.dtype;
+  if (!data.type.shape) return {ValueType{dtype, std::nullopt}};
+  const auto rank = static_cast<int64_t>(data.type.shape->size());
+  if (axes.present && !axes.values) {
+    const auto count = vector_length(inputs[1]);
+    if (!count) return {ValueType{dtype, std::nullopt}};
+    const int64_t out_rank = rank + rank_change_per_axis * *count;
+    // Only Squeeze lowers the rank.
+    if (out_rank < 0) throw Error(std::to_string(*count) + " axes to squeeze from rank " + std::to_string(rank));
+    return {ValueType{dtype, unknown_dims(out_rank)}};
+  }
+  return {ValueType{dtype, edit(*data.type.shape, axes.present ? &*axes.values : nullptr)}};
 }
 
 }  // namespace xenc

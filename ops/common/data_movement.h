@@ -45,6 +45,14 @@ int64_t normalize_index(int64_t index, int64_t bound);
 // normalize_index on every element of an integer tensor (constant indices at load).
 void check_indices(const Tensor& indices, int64_t bound);
 
+// The inputs of Gather and GatherElements, checked: exactly two, `data` of a
+// stored dtype and `indices` of int32 or int64.
+struct GatherInputs {
+  const ShapeInput& data;
+  const ShapeInput& indices;
+};
+GatherInputs gather_inputs(const Node& node, std::span<const ShapeInput> inputs);
+
 // An integer-list argument that was an attribute up to some opset and an
 // input from it on (Squeeze/Unsqueeze axes, Split split).
 struct IntsArgument {
@@ -53,5 +61,16 @@ struct IntsArgument {
 };
 IntsArgument ints_attr_or_input(const Node& node, std::span<const ShapeInput> inputs, const char* name,
                                 size_t input_index, int input_since_opset);
+
+// The output shape of Squeeze or Unsqueeze from the data shape and the axes
+// (nullptr when not given); nullopt when its rank is not known yet.
+using AxesShapeEdit = std::optional<SymShape> (*)(const SymShape& in, const std::vector<int64_t>* axes);
+// The ShapeFn of Squeeze and Unsqueeze but for `edit`: validates the data
+// input and the `axes` argument (an attribute before opset 13, an input from
+// it; required when `axes_required`). Axes from an input known only at run
+// time still fix the output rank when their count is known: the input rank
+// plus `rank_change_per_axis` for each.
+std::vector<ValueType> infer_axes_edit(const Node& node, std::span<const ShapeInput> inputs, bool axes_required,
+                                       int rank_change_per_axis, AxesShapeEdit edit);
 
 }  // namespace xenc

@@ -58,6 +58,23 @@ void dispatch_any(DType t, F&& f) {
   }
 }
 
+// The dispatch above for a set of dtypes named at compile time, for kernel
+// templates parameterised by the dtypes they are instantiated for.
+enum class TypeSet { kFloat, kNumeric, kBool, kAny };
+template <TypeSet Types, class F>
+void dispatch_types(DType t, F&& f) {
+  if constexpr (Types == TypeSet::kFloat) {
+    return dispatch_float(t, f);
+  } else if constexpr (Types == TypeSet::kNumeric) {
+    return dispatch_numeric(t, f);
+  } else if constexpr (Types == TypeSet::kBool) {
+    if (t != DType::kBool) throw Error("unsupported dtype " + dtype_name(t) + " (expected bool)");
+    return f(TypeTag<bool>{});
+  } else {
+    return dispatch_any(t, f);
+  }
+}
+
 bool is_float_dtype(DType t);
 bool is_integer_dtype(DType t);
 bool is_numeric_dtype(DType t);

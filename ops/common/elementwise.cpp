@@ -15,6 +15,7 @@ const std::initializer_list<DType> kStoredTypes = {DType::kFloat, DType::kDouble
                                                    DType::kInt16, DType::kUint16, DType::kInt32,   DType::kUint32,
                                                    DType::kInt64, DType::kUint64, DType::kFloat16, DType::kBFloat16,
                                                    DType::kBool};
+const std::initializer_list<DType> kBoolTypes = {DType::kBool};
 
 std::vector<ValueType> infer_unary(std::span<const ShapeInput> inputs, std::initializer_list<DType> allowed) {
   if (inputs.size() != 1) throw Error("expects 1 input, got " + std::to_string(inputs.size()));

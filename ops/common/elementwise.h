@@ -1,5 +1,12 @@
 // Shape functions and loops shared by element-wise ops (unary maps and
-// numpy-broadcasting binary maps). Each op file supplies only its scalar rule.
+// numpy-broadcasting binary maps). Each op file supplies only its scalar rule:
+// a functor whose templated call operator maps element values, plugged into
+// the ShapeFn and KernelFn templates at the end of this file, e.g.
+//   struct Ceil {
+//     template <class T>
+//     T operator()(T x) const { return std::ceil(x); }
+//   };
+//   extern const OpSchema kCeilOp{"", "Ceil", 6, infer_unary_of<kFloatTypes>, run_unary<TypeSet::kFloat, Ceil>};
 #pragma once
 
 #include <functional>
@@ -26,6 +33,7 @@ extern const std::initializer_list<DType> kNumericTypes;  // floats and every in
 extern const std::initializer_list<DType> kSignedTypes;   // floats and signed integers
 extern const std::initializer_list<DType> kOrderedTypes;  // numeric plus float16 and bfloat16 (compared as float)
 extern const std::initializer_list<DType> kStoredTypes;   // every dtype a Tensor holds, bool included
+extern const std::initializer_list<DType> kBoolTypes;     // bool alone (logical ops)
 
 // Integer arithmetic wraps modulo 2^bits, as ONNX Runtime's kernels do in
 // practice, instead of reaching C++'s undefined signed overflow (which also
@@ -95,14 +103,79 @@ void variadic_map(std::span<const Tensor* const> in, Tensor& out, F f) {
   for (size_t k = 2; k < in.size(); ++k) binary_map<T, T, T>(out, *in[k], out, f);
 }
 
-// Broadcast comparison of two operands of one dtype into a bool tensor.
-// `pred` gets arith_value()s, so 16-bit floats compare as float.
-template <class Pred>
-void compare_map(const Tensor& a, const Tensor& b, Tensor& out, Pred pred) {
-  dispatch_any(a.dtype(), [&](auto tag) {
+// Binary scalar rule of integer-wrapping arithmetic: Wrapping<std::plus<>>
+// adds with wrapping(std::plus<>(), a, b).
+template <class Op>
+struct Wrapping {
+  template <class T>
+  T operator()(T a, T b) const {
+    return wrapping(Op(), a, b);
+  }
+};
+
+// Min's and Max's rule: `a` when keep_first(a, b) holds or `a` is NaN (NaN
+// wins, as in numpy's minimum and maximum), else `b`. Compares arith_value()s,
+// so 16-bit floats compare as float.
+template <class KeepFirst>
+struct NanPropagatingSelect {
+  template <class T>
+  T operator()(T a, T b) const {
+    const auto x = arith_value(a);
+    return (KeepFirst()(x, arith_value(b)) || is_nan(x)) ? a : b;
+  }
+};
+
+// ShapeFns of the element-wise families, given the input dtypes they accept
+// (one of the lists above) and, for comparisons, the output dtype.
+// One input; the output has its type.
+template <const std::initializer_list<DType>& Allowed>
+std::vector<ValueType> infer_unary_of(const Node&, std::span<const ShapeInput> inputs) {
+  return infer_unary(inputs, Allowed);
+}
+// Exactly two broadcast inputs.
+template <const std::initializer_list<DType>& Allowed, DType OutDType = DType::kUndefined>
+std::vector<ValueType> infer_binary_of(const Node&, std::span<const ShapeInput> inputs) {
+  if (inputs.size() != 2) throw Error("expects 2 inputs");
+  return infer_broadcast(inputs, Allowed, OutDType);
+}
+// One or more broadcast inputs.
+template <const std::initializer_list<DType>& Allowed>
+std::vector<ValueType> infer_variadic_of(const Node&, std::span<const ShapeInput> inputs) {
+  if (inputs.empty()) throw Error("expects at least 1 input");
+  return infer_broadcast(inputs, Allowed);
+}
+
+// KernelFns of the element-wise families: each applies Fn() to the elements
+// of its inputs, instantiated for the dtypes in Types.
+// Y = Fn(X).
+template <TypeSet Types, class Fn>
+void run_unary(const Node&, std::span<const Tensor* const> in, std::span<Tensor* const> out) {
+  dispatch_types<Types>(in[0]->dtype(), [&](auto tag) {
     using T = typename decltype(tag)::type;
-    binary_map<T, T, bool>(a, b, out, [&](T x, T y) { return pred(arith_value(x), arith_value(y)); });
+    unary_map<T, T>(*in[0], *out[0], Fn());
   });
+}
+// C = Fn(A, B) broadcast, both operands and C of one dtype.
+template <TypeSet Types, class Fn>
+void run_binary(const Node&, std::span<const Tensor* const> in, std::span<Tensor* const> out) {
+  dispatch_types<Types>(in[0]->dtype(), [&](auto tag) {
+    using T = typename decltype(tag)::type;
+    binary_map<T, T, T>(*in[0], *in[1], *out[0], Fn());
+  });
+}
+// C = Pred(A, B) broadcast into a bool tensor, for operands of any one stored
+// dtype. Pred gets arith_value()s, so 16-bit floats compare as float.
+template <class Pred>
+void run_compare(const Node&, std::span<const Tensor* const> in, std::span<Tensor* const> out) {
+  dispatch_any(in[0]->dtype(), [&](auto tag) {
+    using T = typename decltype(tag)::type;
+    binary_map<T, T, bool>(*in[0], *in[1], *out[0], [](T x, T y) { return Pred()(arith_value(x), arith_value(y)); });
+  });
+}
+// Y = Fn folded over one or more broadcast inputs (variadic_map), any stored dtype.
+template <class Fn>
+void run_variadic(const Node&, std::span<const Tensor* const> in, std::span<Tensor* const> out) {
+  dispatch_any(in[0]->dtype(), [&](auto tag) { variadic_map<typename decltype(tag)::type>(in, *out[0], Fn()); });
 }
 
 }  // namespace xenc

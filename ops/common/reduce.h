@@ -9,6 +9,8 @@
 #include <vector>
 
 #include "graph/op_schema.h"
+#include "ops/common/dispatch.h"
+#include "ops/common/elementwise.h"
 #include "ops/common/shape_util.h"
 
 namespace xenc {
@@ -48,6 +50,23 @@ void reduce_fold(const Tensor& in, Tensor& out, const std::vector<bool>& reduced
   for_each_broadcast(shape, strides, [&](int64_t i, const int64_t* o) { acc[o[0]] = step(acc[o[0]], x[i]); });
   T* y = out.data<T>();
   for (size_t o = 0; o < acc.size(); ++o) y[o] = finish(acc[o], count);
+}
+
+// The ShapeFn and KernelFn of a Reduce* op over the numeric dtypes whose
+// `axes` became an input at AxesInputSince. Rule<T> is its accumulator for
+// element type T, with static init(), step(acc, x) and finish(acc, count)
+// as reduce_fold takes them.
+template <int AxesInputSince>
+std::vector<ValueType> infer_numeric_reduce(const Node& node, std::span<const ShapeInput> inputs) {
+  return infer_reduce(node, inputs, AxesInputSince, kNumericTypes);
+}
+template <int AxesInputSince, template <class> class Rule>
+void run_numeric_reduce(const Node& node, std::span<const Tensor* const> in, std::span<Tensor* const> out) {
+  const std::vector<bool> reduced = reduced_dims(node, in, AxesInputSince);
+  dispatch_numeric(in[0]->dtype(), [&](auto tag) {
+    using T = typename decltype(tag)::type;
+    reduce_fold<T>(*in[0], *out[0], reduced, Rule<T>::init(), Rule<T>::step, Rule<T>::finish);
+  });
 }
 
 }  // namespace xenc

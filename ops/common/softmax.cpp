@@ -58,6 +58,15 @@ void softmax_slices(const SliceLayout& layout, const T* x, T* y, bool log) {
   }
 }
 
+// Writes softmax(x), or log(softmax(x)) computed as x - max - log(sum exp(x - max)).
+void softmax_tensor(const Node& node, const Tensor& in, Tensor& out, bool log) {
+  const SliceLayout layout = slice_layout(node, in.shape());
+  dispatch_float(in.dtype(), [&](auto tag) {
+    using T = typename decltype(tag)::type;
+    softmax_slices(layout, in.data<T>(), out.data<T>(), log);
+  });
+}
+
 }  // namespace
 
 std::vector<ValueType> infer_softmax(const Node& node, std::span<const ShapeInput> inputs) {
@@ -66,12 +75,12 @@ std::vector<ValueType> infer_softmax(const Node& node, std::span<const ShapeInpu
   return out;
 }
 
-void run_softmax(const Node& node, const Tensor& in, Tensor& out, bool log) {
-  const SliceLayout layout = slice_layout(node, in.shape());
-  dispatch_float(in.dtype(), [&](auto tag) {
-    using T = typename decltype(tag)::type;
-    softmax_slices(layout, in.data<T>(), out.data<T>(), log);
-  });
+void run_softmax(const Node& node, std::span<const Tensor* const> inputs, std::span<Tensor* const> outputs) {
+  softmax_tensor(node, *inputs[0], *outputs[0], /*log=*/false);
+}
+
+void run_log_softmax(const Node& node, std::span<const Tensor* const> inputs, std::span<Tensor* const> outputs) {
+  softmax_tensor(node, *inputs[0], *outputs[0], /*log=*/true);
 }
 
 }  // namespace xenc

@@ -13,7 +13,9 @@
 namespace xenc {
 
 std::vector<ValueType> infer_softmax(const Node& node, std::span<const ShapeInput> inputs);
-// Writes softmax(x), or log(softmax(x)) computed as x - max - log(sum exp(x - max)).
-void run_softmax(const Node& node, const Tensor& in, Tensor& out, bool log);
+// The KernelFns of Softmax, and of LogSoftmax, which computes log(softmax(x))
+// as x - max - log(sum exp(x - max)).
+void run_softmax(const Node& node, std::span<const Tensor* const> inputs, std::span<Tensor* const> outputs);
+void run_log_softmax(const Node& node, std::span<const Tensor* const> inputs, std::span<Tensor* const> outputs);
 
 }  // namespace xenc
