@@ -8,5 +8,6 @@ namespace xenc::cli {
 void add_inspect_command(CLI::App& app);
 void add_run_command(CLI::App& app);
 void add_conformance_command(CLI::App& app);
+void add_tokenize_command(CLI::App& app);
 
 }  // namespace xenc::cli

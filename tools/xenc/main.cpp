@@ -12,6 +12,7 @@ int main(int argc, char** argv) {
   xenc::cli::add_inspect_command(app);
   xenc::cli::add_run_command(app);
   xenc::cli::add_conformance_command(app);
+  xenc::cli::add_tokenize_command(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::Success& e) {

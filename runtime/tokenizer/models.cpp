@@ -1,0 +1,46 @@
+// make_model: dispatch on the "model" section's type.
+#include "runtime/tokenizer/models.h"
+
+#include <limits>
+
+#include "runtime/tokenizer/json_access.h"
+
+namespace xenc {
+
+using namespace json_access;
+
+StringMap<int32_t> read_vocab_object(const Json& j, const std::string& where) {
+  if (!j.is_object()) fail_type(where, "an object of token -> id", j);
+  StringMap<int32_t> vocab;
+  vocab.reserve(j.size());
+  for (const auto& [token, id] : j.items()) {
+    const uint32_t v = as_u32(id, [&] { return path(where, token); });
+    if (v > static_cast<uint32_t>(std::numeric_limits<int32_t>::max()))
+      fail(path(where, token), "id " + std::to_string(v) + " is too large");
+    vocab.insert_or_assign(token, static_cast<int32_t>(v));
+  }
+  return vocab;
+}
+
+namespace {
+
+// Old tokenizer.json files omit the model's type; HF then recognises it by its fields.
+std::string infer_model_type(const Json& j) {
+  if (j.contains("merges")) return "BPE";
+  if (j.contains("vocab") && j["vocab"].is_array()) return "Unigram";
+  if (j.contains("continuing_subword_prefix") || j.contains("max_input_chars_per_word")) return "WordPiece";
+  return "WordLevel";
+}
+
+}  // namespace
+
+std::unique_ptr<TokenModel> make_model(const Json& j, const std::string& where) {
+  const std::string type = type_tag(j, where).value_or(infer_model_type(j));
+  if (type == "WordPiece") return make_wordpiece_model(j, where);
+  if (type == "BPE") return make_bpe_model(j, where);
+  if (type == "Unigram") return make_unigram_model(j, where);
+  if (type == "WordLevel") return make_wordlevel_model(j, where);
+  fail(path(where, "type"), "unknown model '" + type + "'");
+}
+
+}  // namespace xenc

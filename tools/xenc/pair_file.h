@@ -1,0 +1,27 @@
+// Reading the text pairs of tokenize/score/rank/eval from a file or stdin.
+// Formats (the first non-empty line decides, unless the extension is .jsonl/.ndjson):
+//   TSV    text_a<TAB>text_b[<TAB>label]; one column is a single text; 7 or
+//          more columns are the STS benchmark layout (score in column 5,
+//          sentences in 6 and 7)
+//   JSONL  {"text_a": .., "text_b": .. (absent or null: a single text), "label": ..}
+// Empty lines are skipped; errors name the file and the line.
+#pragma once
+
+#include <cstddef>
+#include <functional>
+#include <optional>
+#include <string>
+
+namespace xenc::cli {
+
+struct TextRecord {
+  std::string a;
+  std::optional<std::string> b;
+  std::optional<double> label;
+  size_t line = 0;
+};
+
+// `path` "-" reads stdin. Calls `visit` for each record, in file order.
+void for_each_text_record(const std::string& path, const std::function<void(TextRecord&&)>& visit);
+
+}  // namespace xenc::cli
