@@ -3,8 +3,6 @@
 // best merge rank is merged until no mergeable pair is left. The merge loop
 // follows HF's word.rs exactly, including its rule for skipping stale queue
 // entries, so ties and duplicated merges resolve the same way.
-#include <array>
-#include <cstdio>
 #include <algorithm>
 #include <unordered_map>
 
@@ -29,7 +27,6 @@ uint64_t pair_key(int32_t left, int32_t right) {
   return (static_cast<uint64_t>(static_cast<uint32_t>(left)) << 32) | static_cast<uint32_t>(right);
 }
 
-
 struct BpeOptions {
   std::optional<std::string> unk_token;
   std::string continuing_subword_prefix;
@@ -39,46 +36,28 @@ struct BpeOptions {
   bool ignore_merges = false;
 };
 
-class BpeModel final : public TokenModel {
+class BpeModel final : public VocabularyModel {
  public:
   BpeModel(StringMap<int32_t> vocab, std::unordered_map<uint64_t, Merge> merges, BpeOptions options,
            std::string where)
-      : vocab_(std::move(vocab)), merges_(std::move(merges)), options_(std::move(options)), where_(std::move(where)) {
-    if (options_.unk_token) {
-      auto it = vocab_.find(*options_.unk_token);
-      if (it != vocab_.end()) unk_id_ = it->second;
-    }
-    byte_ids_.fill(-1);
-    for (int b = 0; b < 256; ++b) {
-      char name[8];
-      std::snprintf(name, sizeof name, "<0x%02X>", b);
-      auto it = vocab_.find(std::string_view(name));
-      if (it != vocab_.end()) byte_ids_[b] = it->second;
-    }
+      : VocabularyModel(std::move(vocab)),
+        merges_(std::move(merges)),
+        options_(std::move(options)),
+        where_(std::move(where)),
+        byte_ids_(this->vocab()) {
+    if (options_.unk_token) unk_id_ = token_to_id(*options_.unk_token);
   }
 
   void tokenize(std::string_view word, std::vector<int32_t>& ids) const override {
     if (word.empty()) return;
     if (options_.ignore_merges) {
-      auto it = vocab_.find(word);
-      if (it != vocab_.end()) {
-        ids.push_back(it->second);
+      if (auto id = token_to_id(word)) {
+        ids.push_back(*id);
         return;
       }
     }
-    if (cache_.lookup(word, ids)) return;
-    const size_t first = ids.size();
-    merge_word(word, ids);
-    cache_.store(word, std::span<const int32_t>(ids).subspan(first));
+    cache_.encode(word, ids, [this](std::string_view w, std::vector<int32_t>& out) { merge_word(w, out); });
   }
-
-  std::optional<int32_t> token_to_id(std::string_view token) const override {
-    auto it = vocab_.find(token);
-    if (it == vocab_.end()) return std::nullopt;
-    return it->second;
-  }
-
-  size_t vocab_size() const override { return vocab_.size(); }
 
  private:
   struct Symbol {
@@ -139,16 +118,14 @@ class BpeModel final : public TokenModel {
         if (is_last) key += options_.end_of_word_suffix;
         s = key;
       }
-      if (auto it = vocab_.find(s); it != vocab_.end()) {
+      if (auto id = token_to_id(s)) {
         flush_unk();
-        add_symbol(symbols, it->second, static_cast<uint32_t>(len));
+        add_symbol(symbols, *id, static_cast<uint32_t>(len));
         continue;
       }
       // HF falls back on the bytes of the decorated character and does not flush a pending unk first.
-      if (options_.byte_fallback && std::all_of(s.begin(), s.end(), [&](char c) {
-            return byte_ids_[static_cast<unsigned char>(c)] >= 0;
-          })) {
-        for (char c : s) add_symbol(symbols, byte_ids_[static_cast<unsigned char>(c)], 1);
+      if (options_.byte_fallback && byte_ids_.covers(s)) {
+        for (char c : s) add_symbol(symbols, byte_ids_[c], 1);
         continue;
       }
       if (!options_.unk_token) continue;  // no unk token: the character is dropped
@@ -208,12 +185,11 @@ class BpeModel final : public TokenModel {
       if (s.len != 0) ids.push_back(s.id);
   }
 
-  StringMap<int32_t> vocab_;
   std::unordered_map<uint64_t, Merge> merges_;  // (left id, right id) -> rank, merged id
   BpeOptions options_;
   std::string where_;
+  ByteFallbackIds byte_ids_;
   std::optional<int32_t> unk_id_;
-  std::array<int32_t, 256> byte_ids_;  // ids of the <0xXX> tokens, -1 when absent
   WordCache cache_;
 };
 

@@ -10,6 +10,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -73,5 +74,20 @@ uint32_t u32_member(const Json& j, std::string_view key, const std::string& wher
 
 // The "type" tag of a component section, or nullopt when absent.
 std::optional<std::string> type_tag(const Json& j, const std::string& where);
+
+// The stages of a Sequence component: make(element, its path) for each
+// element of the array member `key`; null elements are errors.
+template <typename Make>
+auto read_stages(const Json& j, std::string_view key, const std::string& where, Make&& make) {
+  const std::string at = path(where, key);
+  const Json& list = member(j, key, where);
+  if (!list.is_array()) fail_type(at, "an array", list);
+  std::vector<decltype(make(list, at))> stages;
+  for (size_t i = 0; i < list.size(); ++i) {
+    if (list[i].is_null()) fail_type(path(at, i), "an object", list[i]);
+    stages.push_back(make(list[i], path(at, i)));
+  }
+  return stages;
+}
 
 }  // namespace xenc::json_access

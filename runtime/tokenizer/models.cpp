@@ -1,6 +1,8 @@
 // make_model: dispatch on the "model" section's type.
 #include "runtime/tokenizer/models.h"
 
+#include <algorithm>
+#include <cstdio>
 #include <limits>
 
 #include "runtime/tokenizer/json_access.h"
@@ -20,6 +22,20 @@ StringMap<int32_t> read_vocab_object(const Json& j, const std::string& where) {
     vocab.insert_or_assign(token, static_cast<int32_t>(v));
   }
   return vocab;
+}
+
+ByteFallbackIds::ByteFallbackIds(const StringMap<int32_t>& vocab) {
+  ids_.fill(-1);
+  for (int b = 0; b < 256; ++b) {
+    char name[8];
+    std::snprintf(name, sizeof name, "<0x%02X>", b);
+    auto it = vocab.find(std::string_view(name));
+    if (it != vocab.end()) ids_[static_cast<size_t>(b)] = it->second;
+  }
+}
+
+bool ByteFallbackIds::covers(std::string_view piece) const {
+  return std::all_of(piece.begin(), piece.end(), [&](char c) { return (*this)[c] >= 0; });
 }
 
 namespace {

@@ -2,8 +2,7 @@
 // Lowercase, NFC, NFD, NFKC, NFKD, StripAccents, Replace, Prepend, Strip,
 // Precompiled, Sequence). Each rewrites the text in place; HF's alignment
 // bookkeeping is not needed because xenc does not report offsets.
-#include <array>
-
+#include "runtime/tokenizer/base64.h"
 #include "runtime/tokenizer/components.h"
 #include "runtime/tokenizer/json_access.h"
 #include "runtime/tokenizer/onig_regex.h"
@@ -201,34 +200,6 @@ bool required_bool(const Json& j, std::string_view key, const std::string& where
   return as_bool(member(j, key, where), path(where, key));
 }
 
-// Standard base64 with padding, as HF's serde field requires.
-std::string decode_base64(std::string_view text, const std::string& where) {
-  static const std::array<int8_t, 256> kValue = [] {
-    std::array<int8_t, 256> v{};
-    v.fill(-1);
-    const std::string_view alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    for (size_t i = 0; i < alphabet.size(); ++i) v[static_cast<unsigned char>(alphabet[i])] = static_cast<int8_t>(i);
-    return v;
-  }();
-  if (text.size() % 4 != 0) fail(where, "invalid base64: length " + std::to_string(text.size()) + " is not a multiple of 4");
-  std::string out;
-  out.reserve(text.size() / 4 * 3);
-  for (size_t i = 0; i < text.size(); i += 4) {
-    const bool last = i + 4 == text.size();
-    const size_t padding = last ? (text[i + 3] == '=') + (text[i + 2] == '=' && text[i + 3] == '=') : 0;
-    uint32_t group = 0;
-    for (size_t k = 0; k < 4; ++k) {
-      const int8_t v = k >= 4 - padding ? 0 : kValue[static_cast<unsigned char>(text[i + k])];
-      if (v < 0) fail(where, "invalid base64 character at offset " + std::to_string(i + k));
-      group = (group << 6) | static_cast<uint32_t>(v);
-    }
-    out += static_cast<char>(group >> 16);
-    if (padding < 2) out += static_cast<char>((group >> 8) & 0xFF);
-    if (padding < 1) out += static_cast<char>(group & 0xFF);
-  }
-  return out;
-}
-
 }  // namespace
 
 std::unique_ptr<Normalizer> make_normalizer(const Json& j, const std::string& where) {
@@ -259,17 +230,7 @@ std::unique_ptr<Normalizer> make_normalizer(const Json& j, const std::string& wh
     return std::make_unique<Precompiled>(
         PrecompiledCharsmap(decode_base64(string_member(j, "precompiled_charsmap", where), at), at));
   }
-  if (*type == "Sequence") {
-    const std::string at = path(where, "normalizers");
-    const Json& list = member(j, "normalizers", where);
-    if (!list.is_array()) fail_type(at, "an array", list);
-    std::vector<std::unique_ptr<Normalizer>> normalizers;
-    for (size_t i = 0; i < list.size(); ++i) {
-      if (list[i].is_null()) fail_type(path(at, i), "an object", list[i]);
-      normalizers.push_back(make_normalizer(list[i], path(at, i)));
-    }
-    return std::make_unique<Sequence>(std::move(normalizers));
-  }
+  if (*type == "Sequence") return std::make_unique<Sequence>(read_stages(j, "normalizers", where, make_normalizer));
   fail(path(where, "type"), "unknown normalizer '" + *type + "'");
 }
 

@@ -17,6 +17,16 @@ namespace {
 
 using namespace json_access;
 
+void append(Encoding& out, const std::vector<int32_t>& ids, int32_t type_id) {
+  out.ids.insert(out.ids.end(), ids.begin(), ids.end());
+  out.type_ids.insert(out.type_ids.end(), ids.size(), type_id);
+}
+
+void append(Encoding& out, const Encoding& in) {
+  out.ids.insert(out.ids.end(), in.ids.begin(), in.ids.end());
+  out.type_ids.insert(out.type_ids.end(), in.type_ids.begin(), in.type_ids.end());
+}
+
 class ListProcessor : public PostProcessor {
  public:
   virtual std::vector<Encoding> process_list(std::vector<Encoding> encodings) const = 0;
@@ -27,23 +37,10 @@ class ListProcessor : public PostProcessor {
     list = process_list(std::move(list));
     if (list.size() == 1) return std::move(list.front());
     Encoding merged;
-    for (const Encoding& e : list) {
-      merged.ids.insert(merged.ids.end(), e.ids.begin(), e.ids.end());
-      merged.type_ids.insert(merged.type_ids.end(), e.type_ids.begin(), e.type_ids.end());
-    }
+    for (const Encoding& e : list) append(merged, e);
     return merged;
   }
 };
-
-void append(Encoding& out, const std::vector<int32_t>& ids, int32_t type_id) {
-  out.ids.insert(out.ids.end(), ids.begin(), ids.end());
-  out.type_ids.insert(out.type_ids.end(), ids.size(), type_id);
-}
-
-void append(Encoding& out, const Encoding& in) {
-  out.ids.insert(out.ids.end(), in.ids.begin(), in.ids.end());
-  out.type_ids.insert(out.type_ids.end(), in.type_ids.begin(), in.type_ids.end());
-}
 
 // ---- TemplateProcessing -------------------------------------------------
 

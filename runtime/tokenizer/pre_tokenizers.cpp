@@ -223,17 +223,7 @@ std::unique_ptr<PreTokenizer> make_pre_tokenizer(const Json& j, const std::strin
     const bool individual = as_bool(member(j, "individual_digits", where), path(where, "individual_digits"));
     return std::make_unique<Digits>(individual ? SplitBehavior::Isolated : SplitBehavior::Contiguous);
   }
-  if (*type == "Sequence") {
-    const std::string at = path(where, "pretokenizers");
-    const Json& list = member(j, "pretokenizers", where);
-    if (!list.is_array()) fail_type(at, "an array", list);
-    std::vector<std::unique_ptr<PreTokenizer>> stages;
-    for (size_t i = 0; i < list.size(); ++i) {
-      if (list[i].is_null()) fail_type(path(at, i), "an object", list[i]);
-      stages.push_back(make_pre_tokenizer(list[i], path(at, i)));
-    }
-    return std::make_unique<Sequence>(std::move(stages));
-  }
+  if (*type == "Sequence") return std::make_unique<Sequence>(read_stages(j, "pretokenizers", where, make_pre_tokenizer));
   fail(path(where, "type"), "unknown pre-tokenizer '" + *type + "'");
 }
 

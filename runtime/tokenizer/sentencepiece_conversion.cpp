@@ -11,6 +11,7 @@
 
 #include "graph/error.h"
 #include "runtime/tokenizer/added_vocabulary.h"
+#include "runtime/tokenizer/base64.h"
 #include "runtime/tokenizer/json_access.h"
 #include "runtime/tokenizer/sentencepiece_model.h"
 #include "runtime/tokenizer/string_map.h"
@@ -54,19 +55,6 @@ const TokenizerClass& tokenizer_class(const Json& tokenizer_config, const std::s
        "cannot convert a SentencePiece model for '" + name + "' (supported: XLMRobertaTokenizer, DebertaV2Tokenizer)");
 }
 
-std::string encode_base64(std::string_view bytes) {
-  static constexpr char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  std::string out;
-  out.reserve((bytes.size() + 2) / 3 * 4);
-  for (size_t i = 0; i < bytes.size(); i += 3) {
-    const size_t n = std::min<size_t>(3, bytes.size() - i);
-    uint32_t group = 0;
-    for (size_t k = 0; k < 3; ++k)
-      group = (group << 8) | (k < n ? static_cast<unsigned char>(bytes[i + k]) : 0u);
-    for (size_t k = 0; k < 4; ++k) out.push_back(k <= n ? kAlphabet[(group >> (18 - 6 * k)) & 63] : '=');
-  }
-  return out;
-}
 
 // ---------------------------------------------------------------------------
 // Model section

@@ -42,6 +42,16 @@ void append_split(std::string_view text, std::span<const Run> runs, SplitBehavio
   auto emit = [&](size_t start, size_t end) {
     if (end > start) out.emplace_back(text.substr(start, end - start));
   };
+  // Emits each run of kind `first_is_match` together with a following run of the other kind.
+  auto emit_merged_pairs = [&](bool first_is_match) {
+    for (size_t i = 0; i < runs.size();) {
+      const bool pair =
+          runs[i].is_match == first_is_match && i + 1 < runs.size() && runs[i + 1].is_match != first_is_match;
+      const size_t last = pair ? i + 1 : i;
+      emit(runs[i].start, runs[last].end);
+      i = last + 1;
+    }
+  };
   switch (behavior) {
     case SplitBehavior::Removed:
       for (const Run& r : runs)
@@ -60,27 +70,11 @@ void append_split(std::string_view text, std::span<const Run> runs, SplitBehavio
       return;
     case SplitBehavior::MergedWithPrevious:
       // A match joins the piece before it, unless that piece is a match too.
-      for (size_t i = 0; i < runs.size();) {
-        if (!runs[i].is_match && i + 1 < runs.size() && runs[i + 1].is_match) {
-          emit(runs[i].start, runs[i + 1].end);
-          i += 2;
-        } else {
-          emit(runs[i].start, runs[i].end);
-          i += 1;
-        }
-      }
+      emit_merged_pairs(false);
       return;
     case SplitBehavior::MergedWithNext:
       // A match joins the piece after it, unless that piece is a match too.
-      for (size_t i = 0; i < runs.size();) {
-        if (runs[i].is_match && i + 1 < runs.size() && !runs[i + 1].is_match) {
-          emit(runs[i].start, runs[i + 1].end);
-          i += 2;
-        } else {
-          emit(runs[i].start, runs[i].end);
-          i += 1;
-        }
-      }
+      emit_merged_pairs(true);
       return;
   }
 }

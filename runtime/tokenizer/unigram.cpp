@@ -7,8 +7,6 @@
 //  - consecutive unk pieces are fused into one string, which is then looked
 //    up again (and, with byte_fallback, spelled as <0xXX> byte pieces).
 #include <algorithm>
-#include <array>
-#include <cstdio>
 #include <limits>
 
 #include "graph/error.h"
@@ -26,49 +24,42 @@ using namespace json_access;
 
 constexpr double kUnkPenalty = 10.0;
 
-
 struct Piece {
   std::string text;
   double score;
 };
 
-class UnigramModel final : public TokenModel {
+// Piece -> id; a piece listed twice maps to its last id, as in HF's token map.
+StringMap<int32_t> index_pieces(const std::vector<Piece>& pieces) {
+  StringMap<int32_t> ids;
+  ids.reserve(pieces.size());
+  for (size_t id = 0; id < pieces.size(); ++id) ids.insert_or_assign(pieces[id].text, static_cast<int32_t>(id));
+  return ids;
+}
+
+class UnigramModel final : public VocabularyModel {
  public:
   UnigramModel(std::vector<Piece> pieces, std::optional<int32_t> unk_id, bool byte_fallback, std::string where)
-      : pieces_(std::move(pieces)), unk_id_(unk_id), byte_fallback_(byte_fallback), where_(std::move(where)) {
+      : VocabularyModel(index_pieces(pieces)),
+        pieces_(std::move(pieces)),
+        unk_id_(unk_id),
+        byte_fallback_(byte_fallback),
+        where_(std::move(where)),
+        byte_ids_(vocab()) {
     min_score_ = std::numeric_limits<double>::infinity();
-    ids_.reserve(pieces_.size());
-    for (size_t id = 0; id < pieces_.size(); ++id) {
-      // A piece listed twice maps to its last id, as in HF's token map.
-      ids_.insert_or_assign(pieces_[id].text, static_cast<int32_t>(id));
-      min_score_ = std::min(min_score_, pieces_[id].score);
-    }
+    for (const Piece& piece : pieces_) min_score_ = std::min(min_score_, piece.score);
     std::vector<ByteTrie::Entry> entries;
-    entries.reserve(ids_.size());
-    for (const auto& [text, id] : ids_) entries.push_back({text, id});
+    entries.reserve(vocab().size());
+    for (const auto& [text, id] : vocab()) entries.push_back({text, id});
     trie_ = ByteTrie(std::move(entries));
-    byte_ids_.fill(-1);
-    for (int b = 0; b < 256; ++b) {
-      char name[8];
-      std::snprintf(name, sizeof name, "<0x%02X>", b);
-      if (auto id = token_to_id(name)) byte_ids_[b] = *id;
-    }
   }
 
   void tokenize(std::string_view word, std::vector<int32_t>& ids) const override {
     if (word.empty()) return;
-    if (cache_.lookup(word, ids)) return;
-    const size_t first = ids.size();
-    encode(word, ids);
-    cache_.store(word, std::span<const int32_t>(ids).subspan(first));
+    cache_.encode(word, ids, [this](std::string_view w, std::vector<int32_t>& out) { encode(w, out); });
   }
 
-  std::optional<int32_t> token_to_id(std::string_view token) const override {
-    auto it = ids_.find(token);
-    if (it == ids_.end()) return std::nullopt;
-    return it->second;
-  }
-
+  // Counts duplicated pieces, as HF does.
   size_t vocab_size() const override { return pieces_.size(); }
 
  private:
@@ -139,10 +130,8 @@ class UnigramModel final : public TokenModel {
       const std::string_view text = word.substr(spans[k].first, spans[k].second - spans[k].first);
       if (auto id = token_to_id(text)) {
         ids.push_back(*id);
-      } else if (byte_fallback_ && std::all_of(text.begin(), text.end(), [&](char c) {
-                   return byte_ids_[static_cast<unsigned char>(c)] >= 0;
-                 })) {
-        for (char c : text) ids.push_back(byte_ids_[static_cast<unsigned char>(c)]);
+      } else if (byte_fallback_ && byte_ids_.covers(text)) {
+        for (char c : text) ids.push_back(byte_ids_[c]);
       } else {
         ids.push_back(require_unk_id());
       }
@@ -150,13 +139,12 @@ class UnigramModel final : public TokenModel {
   }
 
   std::vector<Piece> pieces_;
-  StringMap<int32_t> ids_;
   std::optional<int32_t> unk_id_;
   bool byte_fallback_;
   std::string where_;
+  ByteFallbackIds byte_ids_;
   double min_score_;
   ByteTrie trie_;
-  std::array<int32_t, 256> byte_ids_;
   WordCache cache_;
 };
 

@@ -23,6 +23,17 @@ class WordCache {
 
   explicit WordCache(size_t capacity = kDefaultCapacity) : capacity_(capacity) {}
 
+  // Appends the ids of `word`: the cached ones, or else those that
+  // encode_word(word, ids) appends, which are then cached.
+  template <typename EncodeWord>
+  void encode(std::string_view word, std::vector<int32_t>& ids, EncodeWord&& encode_word) const {
+    if (lookup(word, ids)) return;
+    const size_t first = ids.size();
+    encode_word(word, ids);
+    store(word, std::span<const int32_t>(ids).subspan(first));
+  }
+
+ private:
   // Appends the cached ids of `word` to `out`; false on a miss.
   bool lookup(std::string_view word, std::vector<int32_t>& out) const {
     std::shared_lock lock(mutex_, std::try_to_lock);
@@ -40,7 +51,6 @@ class WordCache {
     words_.emplace(std::string(word), std::vector<int32_t>(ids.begin(), ids.end()));
   }
 
- private:
   size_t capacity_;
   mutable std::shared_mutex mutex_;
   mutable StringMap<std::vector<int32_t>> words_;

@@ -9,10 +9,10 @@ namespace {
 
 using namespace json_access;
 
-class WordLevelModel final : public TokenModel {
+class WordLevelModel final : public VocabularyModel {
  public:
   WordLevelModel(StringMap<int32_t> vocab, std::string unk_token, std::string where)
-      : vocab_(std::move(vocab)), unk_token_(std::move(unk_token)), where_(std::move(where)) {}
+      : VocabularyModel(std::move(vocab)), unk_token_(std::move(unk_token)), where_(std::move(where)) {}
 
   void tokenize(std::string_view word, std::vector<int32_t>& ids) const override {
     if (word.empty()) return;
@@ -25,16 +25,7 @@ class WordLevelModel final : public TokenModel {
     }
   }
 
-  std::optional<int32_t> token_to_id(std::string_view token) const override {
-    auto it = vocab_.find(token);
-    if (it == vocab_.end()) return std::nullopt;
-    return it->second;
-  }
-
-  size_t vocab_size() const override { return vocab_.size(); }
-
  private:
-  StringMap<int32_t> vocab_;
   std::string unk_token_;
   std::string where_;
 };

@@ -20,20 +20,19 @@ size_t count_utf8_chars(std::string_view s) {
   return n;
 }
 
-class WordPieceModel final : public TokenModel {
+class WordPieceModel final : public VocabularyModel {
  public:
   WordPieceModel(StringMap<int32_t> vocab, std::string unk_token, std::string prefix, size_t max_chars,
                  std::string where)
-      : vocab_(std::move(vocab)),
+      : VocabularyModel(std::move(vocab)),
         unk_token_(std::move(unk_token)),
         max_input_chars_per_word_(max_chars),
-        where_(std::move(where)) {
-    auto unk = vocab_.find(unk_token_);
-    if (unk != vocab_.end()) unk_id_ = unk->second;
-    // Keys are views into vocab_'s nodes, which never move.
+        where_(std::move(where)),
+        unk_id_(token_to_id(unk_token_)) {
+    // Keys are views into the vocabulary's nodes, which never move.
     std::vector<ByteTrie::Entry> word_start, continuation;
-    word_start.reserve(vocab_.size());
-    for (const auto& [token, id] : vocab_) {
+    word_start.reserve(this->vocab().size());
+    for (const auto& [token, id] : this->vocab()) {
       word_start.push_back({token, id});
       if (std::string_view(token).starts_with(prefix))
         continuation.push_back({std::string_view(token).substr(prefix.size()), id});
@@ -63,16 +62,7 @@ class WordPieceModel final : public TokenModel {
     ids.push_back(*unk_id_);
   }
 
-  std::optional<int32_t> token_to_id(std::string_view token) const override {
-    auto it = vocab_.find(token);
-    if (it == vocab_.end()) return std::nullopt;
-    return it->second;
-  }
-
-  size_t vocab_size() const override { return vocab_.size(); }
-
  private:
-  StringMap<int32_t> vocab_;
   std::string unk_token_;
   size_t max_input_chars_per_word_;
   std::string where_;

@@ -4,9 +4,9 @@
 #include <iostream>
 #include <optional>
 
+#include "runtime/pair_file.h"
 #include "runtime/tokenizer/tokenizer.h"
 #include "tools/xenc/commands.h"
-#include "tools/xenc/pair_file.h"
 
 namespace xenc::cli {
 

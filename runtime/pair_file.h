@@ -1,4 +1,4 @@
-// Reading the text pairs of tokenize/score/rank/eval from a file or stdin.
+// Reading text pairs from a file or stdin; shared by the CLI (tokenize/score/rank/eval), the benches and CrossEncoder.
 // Formats (the first non-empty line decides, unless the extension is .jsonl/.ndjson):
 //   TSV    text_a<TAB>text_b[<TAB>label]; one column is a single text; 7 or
 //          more columns are the STS benchmark layout (score in column 5,
@@ -12,7 +12,7 @@
 #include <optional>
 #include <string>
 
-namespace xenc::cli {
+namespace xenc {
 
 struct TextRecord {
   std::string a;
@@ -24,4 +24,4 @@ struct TextRecord {
 // `path` "-" reads stdin. Calls `visit` for each record, in file order.
 void for_each_text_record(const std::string& path, const std::function<void(TextRecord&&)>& visit);
 
-}  // namespace xenc::cli
+}  // namespace xenc

@@ -1,4 +1,4 @@
-#include "tools/xenc/pair_file.h"
+#include "runtime/pair_file.h"
 
 #include <charconv>
 #include <fstream>
@@ -9,7 +9,7 @@
 
 #include "graph/error.h"
 
-namespace xenc::cli {
+namespace xenc {
 
 namespace {
 
@@ -106,4 +106,4 @@ void for_each_text_record(const std::string& path, const std::function<void(Text
   if (in.bad()) throw Error(name + ": read error");
 }
 
-}  // namespace xenc::cli
+}  // namespace xenc
