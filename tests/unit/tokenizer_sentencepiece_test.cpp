@@ -22,6 +22,7 @@
 #include "runtime/tokenizer/sentencepiece_conversion.h"
 #include "runtime/tokenizer/sentencepiece_model.h"
 #include "tests/unit/graph_builders.h"
+#include "tests/unit/temp_dir.h"
 
 namespace xenc {
 namespace {
@@ -67,31 +68,7 @@ std::string first_difference(const json& got, const json& want, const std::strin
   return "";
 }
 
-// A fresh directory under the system temp dir, removed with everything in it.
-class TempDir {
- public:
-  TempDir() {
-    static int counter = 0;
-    path_ = fs::temp_directory_path() /
-            ("xenc_sentencepiece_test_" + std::to_string(::getpid()) + "_" + std::to_string(counter++));
-    fs::remove_all(path_);
-    fs::create_directories(path_);
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  fs::path write(const std::string& name, const std::string& bytes) const {
-    std::ofstream(path_ / name, std::ios::binary) << bytes;
-    return path_ / name;
-  }
-  const fs::path& path() const { return path_; }
-
- private:
-  fs::path path_;
-};
+using test::TempDir;
 
 // ---------------------------------------------------------------------------
 // A protobuf wire-format writer for hand-made models.

@@ -12,6 +12,7 @@
 
 #include "graph/error.h"
 #include "runtime/tokenizer/tokenizer.h"
+#include "tests/unit/temp_dir.h"
 
 namespace xenc {
 namespace {
@@ -20,22 +21,7 @@ namespace fs = std::filesystem;
 using nlohmann::json;
 using Ids = std::vector<int32_t>;
 
-class TempDir {
- public:
-  TempDir() : path_(fs::temp_directory_path() / ("xenc_tokenizer_test_" + std::to_string(getpid()) + "_" +
-                                                 std::to_string(counter_++))) {
-    fs::remove_all(path_);
-    fs::create_directories(path_);
-  }
-  ~TempDir() { fs::remove_all(path_); }
-  const fs::path& path() const { return path_; }
-  void write(const std::string& name, std::string_view text) const { std::ofstream(path_ / name) << text; }
-  void write_json(const std::string& name, const json& j) const { write(name, j.dump()); }
-
- private:
-  static inline int counter_ = 0;
-  fs::path path_;
-};
+using test::TempDir;
 
 json word_level(json vocab) { return {{"type", "WordLevel"}, {"vocab", std::move(vocab)}, {"unk_token", "[UNK]"}}; }
 
