@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "graph/error.h"
+#include "runtime/tokenizer/unicode.h"
 
 namespace xenc {
 
@@ -99,6 +100,7 @@ void for_each_text_record(const std::string& path, const std::function<void(Text
     if (line.empty()) continue;
     if (!jsonl) jsonl = line.front() == '{';
     const std::string where = name + ":" + std::to_string(n);
+    if (!unicode::is_valid_utf8(line)) throw Error(where + ": not valid UTF-8 text");
     TextRecord r = *jsonl ? jsonl_record(line, where) : tsv_record(line, where);
     r.line = n;
     visit(std::move(r));

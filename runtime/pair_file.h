@@ -4,7 +4,8 @@
 //          more columns are the STS benchmark layout (score in column 5,
 //          sentences in 6 and 7)
 //   JSONL  {"text_a": .., "text_b": .. (absent or null: a single text), "label": ..}
-// Empty lines are skipped; errors name the file and the line.
+// Empty lines are skipped; errors name the file and the line (bad columns,
+// bad JSON, a label that is not a number, bytes that are not UTF-8).
 #pragma once
 
 #include <cstddef>

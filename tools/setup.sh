@@ -13,7 +13,7 @@ DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recomme
   cmake ninja-build g++ pkg-config \
   libonnx-dev libprotobuf-dev protobuf-compiler libopenblas-dev libtbb-dev \
   nlohmann-json3-dev libcli11-dev libutf8proc-dev libpcre2-dev libgtest-dev libonnx-testdata \
-  python3 python3-venv >/dev/null
+  python3 python3-venv bsdutils >/dev/null
 
 # Reference tools for test data (never a runtime dependency of xenc).
 if [ ! -x .venv/bin/python ]; then python3 -m venv .venv; fi

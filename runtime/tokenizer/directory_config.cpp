@@ -64,8 +64,14 @@ size_t DirectoryConfig::default_max_length(std::optional<size_t> truncation_max_
   }
   if (limit == 0 && truncation_max_length) limit = *truncation_max_length;
 
+  const std::optional<size_t> positions = position_limit();
+  if (!positions) return limit;
+  return limit == 0 ? *positions : std::min(limit, *positions);
+}
+
+std::optional<size_t> DirectoryConfig::position_limit() const {
   const Json* positions = optional_member(model_config, "max_position_embeddings");
-  if (positions == nullptr || !positions->is_number_integer() || positions->get<int64_t>() <= 0) return limit;
+  if (positions == nullptr || !positions->is_number_integer() || positions->get<int64_t>() <= 0) return std::nullopt;
   int64_t usable = positions->get<int64_t>();
   const Json* model_type = optional_member(model_config, "model_type");
   if (model_type && model_type->is_string() &&
@@ -73,8 +79,8 @@ size_t DirectoryConfig::default_max_length(std::optional<size_t> truncation_max_
     const Json* pad = optional_member(model_config, "pad_token_id");
     usable -= (pad && pad->is_number_integer() ? pad->get<int64_t>() : 1) + 1;
   }
-  if (usable <= 0) return limit;
-  return limit == 0 ? static_cast<size_t>(usable) : std::min(limit, static_cast<size_t>(usable));
+  if (usable <= 0) return std::nullopt;
+  return static_cast<size_t>(usable);
 }
 
 }  // namespace xenc

@@ -39,6 +39,9 @@ struct DirectoryConfig {
   //     for the families whose position ids start after the padding index
   //     (RoBERTa, XLM-R, CamemBERT, ...: 514 positions -> 512 tokens).
   size_t default_max_length(std::optional<size_t> truncation_max_length) const;
+  // The most tokens the model's position embeddings allow (rule 2 above);
+  // nullopt when config.json does not say.
+  std::optional<size_t> position_limit() const;
 };
 
 }  // namespace xenc

@@ -9,5 +9,8 @@ void add_inspect_command(CLI::App& app);
 void add_run_command(CLI::App& app);
 void add_conformance_command(CLI::App& app);
 void add_tokenize_command(CLI::App& app);
+void add_score_command(CLI::App& app);
+void add_rank_command(CLI::App& app);
+void add_eval_command(CLI::App& app);
 
 }  // namespace xenc::cli

@@ -13,6 +13,9 @@ int main(int argc, char** argv) {
   xenc::cli::add_run_command(app);
   xenc::cli::add_conformance_command(app);
   xenc::cli::add_tokenize_command(app);
+  xenc::cli::add_score_command(app);
+  xenc::cli::add_rank_command(app);
+  xenc::cli::add_eval_command(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::Success& e) {

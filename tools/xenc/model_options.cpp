@@ -1,0 +1,44 @@
+#include "tools/xenc/model_options.h"
+
+#include <map>
+
+namespace xenc::cli {
+
+void add_model_options(CLI::App& cmd, ModelArgs& args) {
+  cmd.add_option("DIR", args.dir,
+                 "Model directory: config.json, tokenizer files, model.onnx or onnx/model*.onnx")
+      ->required();
+  cmd.add_option("--onnx-file", args.options.onnx_file,
+                 "The ONNX file to run, relative to DIR (default: the only one, or onnx/model.onnx)");
+  cmd.add_option("--threads", args.options.threads, "Threads (default: the CPUs this process may use)")
+      ->check(CLI::Range(size_t{1}, size_t{1024}));
+  cmd.add_option("--batch-size", args.options.batch_size, "Pairs per model run (pairs are grouped by length)")
+      ->capture_default_str()
+      ->check(CLI::Range(size_t{1}, size_t{1} << 20));
+  cmd.add_option("--max-length", args.options.max_length,
+                 "Tokens per pair, special tokens included; longer pairs are truncated (default: the model's limit)")
+      ->check(CLI::Range(size_t{1}, size_t{1} << 20));
+  cmd.add_option("--precision", args.precision, "Weights and kernels: fp32")
+      ->check(CLI::IsMember({"fp32"}))
+      ->capture_default_str();
+  cmd.add_option("--activation", args.activation,
+                 "auto (the model's sentence-transformers activation, else sigmoid for one label and softmax for "
+                 "several), none (raw logits), sigmoid or softmax")
+      ->check(CLI::IsMember({"auto", "none", "sigmoid", "softmax"}))
+      ->capture_default_str();
+  cmd.add_flag("--json", args.json, "One JSON object per line");
+}
+
+CrossEncoderOptions ModelArgs::cross_encoder_options() const {
+  static const std::map<std::string, Activation> kActivations = {{"auto", Activation::model_default},
+                                                                 {"none", Activation::none},
+                                                                 {"sigmoid", Activation::sigmoid},
+                                                                 {"softmax", Activation::softmax}};
+  static const std::map<std::string, Precision> kPrecisions = {{"fp32", Precision::fp32}};
+  CrossEncoderOptions o = options;
+  o.activation = kActivations.at(activation);
+  o.precision = kPrecisions.at(precision);
+  return o;
+}
+
+}  // namespace xenc::cli
