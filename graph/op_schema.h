@@ -34,7 +34,8 @@ struct OpSchema {
   const char* op_type;
   int since_opset;      // oldest opset of `domain` the implementation covers
   ShapeFn infer;
-  KernelFn run;
+  KernelFn run;             // the reference kernel: simple and obviously right
+  KernelFn fast = nullptr;  // an optimized kernel (ops/x86/), used unless a session asks for the reference
 };
 
 class OpResolver {

@@ -1,6 +1,7 @@
 #include "runtime/arena.h"
 
 #include <atomic>
+#include <cstdint>
 #include <new>
 
 namespace xenc {
@@ -8,6 +9,7 @@ namespace xenc {
 namespace {
 // Cache-line alignment suits every dtype and SIMD loads up to AVX-512.
 constexpr std::align_val_t kAlignment{64};
+constexpr size_t kSmallRequest = 4096;
 
 std::shared_ptr<std::byte> new_block(size_t bytes) {
   auto* p = static_cast<std::byte*>(::operator new(bytes, kAlignment));
@@ -19,9 +21,12 @@ Tensor Arena::allocate(DType dtype, const Shape& shape) {
   const size_t elem = dtype_size(dtype);
   if (elem == 0) throw Error("cannot allocate a tensor of dtype " + dtype_name(dtype));
   const size_t bytes = std::max<size_t>(static_cast<size_t>(shape_numel(shape)) * elem, 1);
+  // A block far larger than the request would pin memory a shrinking
+  // workload no longer needs; small requests may take any block.
+  const size_t largest_fit = bytes < kSmallRequest ? SIZE_MAX : 2 * bytes;
   Block* best = nullptr;
   for (Block& b : blocks_) {
-    if (b.memory.use_count() != 1 || b.bytes < bytes) continue;
+    if (b.memory.use_count() != 1 || b.bytes < bytes || b.bytes > largest_fit) continue;
     if (!best || b.bytes < best->bytes) best = &b;
   }
   // A block seen free was released by the last other holder's decrement
@@ -32,7 +37,13 @@ Tensor Arena::allocate(DType dtype, const Shape& shape) {
     blocks_.push_back(Block{new_block(bytes), bytes});
     best = &blocks_.back();
   }
+  best->used = true;
   return Tensor(dtype, shape, best->memory.get(), best->memory);
+}
+
+void Arena::end_run() {
+  std::erase_if(blocks_, [](const Block& b) { return !b.used && b.memory.use_count() == 1; });
+  for (Block& b : blocks_) b.used = false;
 }
 
 size_t Arena::reserved_bytes() const {

@@ -189,9 +189,12 @@ struct CrossEncoder::Impl {
       });
       // Group pairs of similar length so each batch pads little: sort by
       // length (ties in caller order, so batches do not depend on threads).
+      // Longest first: the first batches size the session's buffers and the
+      // shorter ones that follow fit in them; parallel batches also balance
+      // better when the biggest start first.
       std::vector<size_t> order(pairs.size());
       std::iota(order.begin(), order.end(), size_t{0});
-      std::ranges::stable_sort(order, {}, [&](size_t i) { return encodings[i].ids.size(); });
+      std::ranges::stable_sort(order, std::greater<>{}, [&](size_t i) { return encodings[i].ids.size(); });
       std::vector<Encoding> sorted(pairs.size());
       for (size_t k = 0; k < order.size(); ++k) sorted[k] = std::move(encodings[order[k]]);
 

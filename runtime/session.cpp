@@ -28,10 +28,10 @@ Session::Session(Graph graph, const SessionOptions& options) : graph_(std::move(
   topo_sort(graph_);
   if (options.optimize) run_passes(graph_, ops, default_passes());
   infer_shapes(graph_, ops);
-  compile();
+  compile(options);
 }
 
-void Session::compile() {
+void Session::compile(const SessionOptions& options) {
   const auto slot = [&](const std::string& name) {
     auto [it, added] = slot_of_.try_emplace(name, static_cast<int>(slot_of_.size()));
     return it->second;
@@ -40,7 +40,8 @@ void Session::compile() {
   for (const auto& [name, t] : graph_.initializers) slot(name);
   const OpRegistry& ops = OpRegistry::instance();
   for (const Node& node : graph_.nodes) {
-    Step step{&node, &resolve_op(node, ops), {}, {}, {}};
+    const OpSchema& op = resolve_op(node, ops);
+    Step step{&node, &op, op.fast && !options.reference_kernels ? op.fast : op.run, {}, {}, {}};
     for (const std::string& in : node.inputs) step.inputs.push_back(in.empty() ? -1 : slot(in));
     while (!step.inputs.empty() && step.inputs.back() < 0) step.inputs.pop_back();
     for (const std::string& out : node.outputs) step.outputs.push_back(out.empty() ? -1 : slot(out));
@@ -126,7 +127,7 @@ void Session::execute(const Step& step, std::vector<Tensor>& values, Arena& aren
     outputs[i] = &slot;
   }
   try {
-    step.op->run(node, inputs, outputs);
+    step.kernel(node, inputs, outputs);
   } catch (const Error& e) {
     throw Error(node.describe() + ": " + e.what());
   }
@@ -151,6 +152,7 @@ std::vector<Tensor> Session::run(const std::map<std::string, Tensor>& feeds) con
   results.reserve(output_slots_.size());
   for (int v : output_slots_) results.push_back(values[static_cast<size_t>(v)]);
   values.clear();
+  arena->end_run();
   release_arena(std::move(arena));
   return results;
 }

@@ -16,7 +16,8 @@
 namespace xenc {
 
 struct SessionOptions {
-  bool optimize = true;  // run the default graph passes
+  bool optimize = true;            // run the default graph passes
+  bool reference_kernels = false;  // run every op's reference kernel, never the fast one
 };
 
 class Session {
@@ -36,12 +37,13 @@ class Session {
   struct Step {
     const Node* node;
     const OpSchema* op;
+    KernelFn kernel;  // op->fast, or op->run for the reference
     std::vector<int> inputs;   // value slots, -1 for omitted
     std::vector<int> outputs;  // value slots, -1 for omitted
     std::vector<int> release;  // slots whose last use is this step
   };
 
-  void compile();
+  void compile(const SessionOptions& options);
   void check_feeds(const std::map<std::string, Tensor>& feeds) const;
   void execute(const Step& step, std::vector<Tensor>& values, Arena& arena) const;
   std::unique_ptr<Arena> acquire_arena() const;

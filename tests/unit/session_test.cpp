@@ -273,5 +273,24 @@ TEST(Arena, BlockCountStaysFlatAcrossRepeatedRunsOfOneShape) {
   EXPECT_EQ(counts, std::vector<size_t>(10, 2u));
 }
 
+TEST(Arena, ShrinksBackAfterALargeRun) {
+  Arena arena;
+  { Tensor large = arena.allocate(DType::kFloat, {1 << 18}); }  // 1 MiB
+  arena.end_run();
+  EXPECT_EQ(arena.reserved_bytes(), size_t{1} << 20);
+  // A much smaller request does not pin the large block...
+  { Tensor small = arena.allocate(DType::kFloat, {1 << 14}); }  // 64 KiB
+  EXPECT_EQ(arena.block_count(), 2u);
+  // ...which the run did not use, so it is freed when the run ends.
+  arena.end_run();
+  EXPECT_EQ(arena.reserved_bytes(), size_t{1} << 16);
+  // Runs of the same shape keep their blocks and allocate nothing new.
+  for (int run = 0; run < 3; ++run) {
+    { Tensor again = arena.allocate(DType::kFloat, {1 << 14}); }
+    arena.end_run();
+    EXPECT_EQ(arena.block_count(), 1u);
+  }
+}
+
 }  // namespace
 }  // namespace xenc
