@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
@@ -36,6 +37,12 @@ std::shared_ptr<MappedFile> MappedFile::open(const std::filesystem::path& path) 
 
 MappedFile::~MappedFile() {
   if (size_ > 0) ::munmap(const_cast<std::byte*>(data_), size_);
+}
+
+void MappedFile::release_prefix(size_t bytes) const {
+  const size_t page = static_cast<size_t>(::sysconf(_SC_PAGESIZE));
+  const size_t whole_pages = std::min(bytes, size_) / page * page;
+  if (whole_pages > 0) ::madvise(const_cast<std::byte*>(data_), whole_pages, MADV_DONTNEED);
 }
 
 }  // namespace xenc

@@ -18,6 +18,10 @@ class MappedFile {
 
   const std::byte* data() const { return data_; }
   size_t size() const { return size_; }
+  // Tells the kernel the pages of [0, bytes) will not be read again, so they
+  // leave this process's resident memory (they are re-read from the file if
+  // they are touched after all).
+  void release_prefix(size_t bytes) const;
 
  private:
   MappedFile(const std::byte* data, size_t size) : data_(data), size_(size) {}

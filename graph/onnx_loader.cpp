@@ -8,6 +8,7 @@
 #include <set>
 
 #include "graph/mapped_file.h"
+#include "graph/mapped_input_stream.h"
 #include "graph/tensor_proto.h"
 
 namespace xenc {
@@ -139,7 +140,7 @@ Model load_onnx(const std::filesystem::path& file) {
   }
   auto proto = std::make_shared<onnx::ModelProto>();
   {
-    google::protobuf::io::ArrayInputStream raw(bytes->data(), static_cast<int>(std::min<size_t>(bytes->size(), INT_MAX)));
+    MappedInputStream raw(*bytes);
     google::protobuf::io::CodedInputStream coded(&raw);
     coded.SetTotalBytesLimit(INT_MAX);
     if (bytes->size() > static_cast<size_t>(INT_MAX))
