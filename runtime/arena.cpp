@@ -41,6 +41,10 @@ Tensor Arena::allocate(DType dtype, const Shape& shape) {
   return Tensor(dtype, shape, best->memory.get(), best->memory);
 }
 
+void Arena::release_idle() {
+  std::erase_if(blocks_, [](const Block& b) { return b.memory.use_count() == 1; });
+}
+
 void Arena::end_run() {
   std::erase_if(blocks_, [](const Block& b) { return !b.used && b.memory.use_count() == 1; });
   for (Block& b : blocks_) b.used = false;

@@ -23,6 +23,8 @@ class Arena {
   Tensor allocate(DType dtype, const Shape& shape);
   // Called when a run is over: frees idle blocks that this run did not use.
   void end_run();
+  // Frees every idle block.
+  void release_idle();
   // Bytes in all blocks, busy or free (for tests and memory reports).
   size_t reserved_bytes() const;
   size_t block_count() const { return blocks_.size(); }

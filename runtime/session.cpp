@@ -1,10 +1,14 @@
 #include "runtime/session.h"
 
+#include <algorithm>
+#include <set>
+
 #include "graph/onnx_loader.h"
 #include "graph/passes/passes.h"
 #include "graph/shape_inference.h"
 #include "graph/topo_sort.h"
 #include "ops/registry.h"
+#include "runtime/session_plan.h"
 
 namespace xenc {
 
@@ -54,17 +58,36 @@ void Session::compile(const SessionOptions& options) {
 
   // Liveness: a computed value dies after its last consumer (or its producer
   // when nobody reads it), unless it is a graph output.
-  std::vector<int> last_use(slot_of_.size(), -1);
+  producer_of_.assign(slot_of_.size(), -1);
+  last_use_of_.assign(slot_of_.size(), -1);
   for (size_t s = 0; s < steps_.size(); ++s) {
     for (int v : steps_[s].outputs)
-      if (v >= 0) last_use[static_cast<size_t>(v)] = static_cast<int>(s);
+      if (v >= 0) producer_of_[static_cast<size_t>(v)] = last_use_of_[static_cast<size_t>(v)] = static_cast<int>(s);
     for (int v : steps_[s].inputs)
-      if (v >= 0) last_use[static_cast<size_t>(v)] = static_cast<int>(s);
+      if (v >= 0) last_use_of_[static_cast<size_t>(v)] = static_cast<int>(s);
   }
-  for (int v : output_slots_) last_use[static_cast<size_t>(v)] = -1;
-  for (const auto& [name, t] : graph_.initializers) last_use[static_cast<size_t>(slot_of_.at(name))] = -1;
-  for (size_t v = 0; v < last_use.size(); ++v)
-    if (last_use[v] >= 0) steps_[static_cast<size_t>(last_use[v])].release.push_back(static_cast<int>(v));
+  for (int v : output_slots_) last_use_of_[static_cast<size_t>(v)] = -1;
+  for (const auto& [name, t] : graph_.initializers) last_use_of_[static_cast<size_t>(slot_of_.at(name))] = -1;
+  for (size_t v = 0; v < last_use_of_.size(); ++v)
+    if (last_use_of_[v] >= 0 && producer_of_[v] >= 0)
+      steps_[static_cast<size_t>(last_use_of_[v])].release.push_back(static_cast<int>(v));
+
+  // A step's output shape follows from the input shapes when inference gave
+  // every dim as a number or as a symbol of the graph's inputs.
+  std::set<std::string> input_symbols;
+  for (const GraphValue& in : graph_.inputs)
+    if (in.type.shape)
+      for (const Dim& d : *in.type.shape)
+        if (!d.is_known() && !d.symbol.empty()) input_symbols.insert(d.symbol);
+  const auto tied_to_inputs = [&](const std::string& name) {
+    const auto it = graph_.value_types.find(name);
+    if (it == graph_.value_types.end() || !it->second.shape) return false;
+    return std::ranges::all_of(*it->second.shape,
+                               [&](const Dim& d) { return d.is_known() || input_symbols.count(d.symbol) > 0; });
+  };
+  for (Step& step : steps_)
+    for (const std::string& out : step.node->outputs)
+      if (!out.empty() && !tied_to_inputs(out)) step.shape_from_values = true;
 }
 
 void Session::check_feeds(const std::map<std::string, Tensor>& feeds) const {
@@ -105,7 +128,14 @@ void Session::check_feeds(const std::map<std::string, Tensor>& feeds) const {
   }
 }
 
-void Session::execute(const Step& step, std::vector<Tensor>& values, Arena& arena) const {
+std::vector<Shape> Session::input_shapes(const std::map<std::string, Tensor>& feeds) const {
+  std::vector<Shape> shapes;
+  for (const GraphValue& in : graph_.inputs) shapes.push_back(feeds.at(in.name).shape());
+  return shapes;
+}
+
+void Session::execute(size_t step_index, std::vector<Tensor>& values, Arena& arena, Recording* recording) const {
+  const Step& step = steps_[step_index];
   const Node& node = *step.node;
   std::vector<ShapeInput> shape_inputs(step.inputs.size());
   std::vector<const Tensor*> inputs(step.inputs.size(), nullptr);
@@ -115,6 +145,7 @@ void Session::execute(const Step& step, std::vector<Tensor>& values, Arena& aren
     shape_inputs[i] = ShapeInput{true, ValueType{t.dtype(), to_sym_shape(t.shape())}, &t};
     inputs[i] = &t;
   }
+  if (recording && step.shape_from_values) recording->guard(step_index, inputs, constants_, step.inputs);
   const std::vector<ValueType> types = infer_node(node, *step.op, shape_inputs);
   std::vector<Tensor*> outputs(step.outputs.size(), nullptr);
   for (size_t i = 0; i < step.outputs.size(); ++i) {
@@ -125,6 +156,7 @@ void Session::execute(const Step& step, std::vector<Tensor>& values, Arena& aren
     Tensor& slot = values[static_cast<size_t>(step.outputs[i])];
     slot = arena.allocate(types[i].dtype, *shape);
     outputs[i] = &slot;
+    if (recording) recording->record(step.outputs[i], types[i].dtype, *shape);
   }
   try {
     step.kernel(node, inputs, outputs);
@@ -134,40 +166,68 @@ void Session::execute(const Step& step, std::vector<Tensor>& values, Arena& aren
   for (int v : step.release) values[static_cast<size_t>(v)] = Tensor();
 }
 
-std::vector<Tensor> Session::run(const std::map<std::string, Tensor>& feeds) const {
-  check_feeds(feeds);
+std::vector<Tensor> Session::run_with_arena(const std::map<std::string, Tensor>& feeds, Arena& arena,
+                                            Recording* recording) const {
   std::vector<Tensor> values = constants_;
   for (size_t i = 0; i < graph_.inputs.size(); ++i)
     values[static_cast<size_t>(input_slots_[i])] = feeds.at(graph_.inputs[i].name);
-
-  std::unique_ptr<Arena> arena = acquire_arena();
   try {
-    for (const Step& step : steps_) execute(step, values, *arena);
+    for (size_t s = 0; s < steps_.size(); ++s) execute(s, values, arena, recording);
   } catch (...) {
     values.clear();
-    release_arena(std::move(arena));
+    arena.end_run();
     throw;
   }
   std::vector<Tensor> results;
   results.reserve(output_slots_.size());
   for (int v : output_slots_) results.push_back(values[static_cast<size_t>(v)]);
   values.clear();
-  arena->end_run();
-  release_arena(std::move(arena));
+  arena.end_run();
   return results;
 }
 
-std::unique_ptr<Arena> Session::acquire_arena() const {
-  std::lock_guard<std::mutex> lock(arena_mutex_);
-  if (idle_arenas_.empty()) return std::make_unique<Arena>();
-  std::unique_ptr<Arena> arena = std::move(idle_arenas_.back());
-  idle_arenas_.pop_back();
-  return arena;
+std::vector<Tensor> Session::run(const std::map<std::string, Tensor>& feeds) const {
+  std::unique_ptr<RunContext> context = acquire_context();
+  struct Release {
+    const Session& session;
+    std::unique_ptr<RunContext>& context;
+    ~Release() { session.release_context(std::move(context)); }
+  } release{*this, context};
+
+  if (context->plan && plan_fits(*context->plan, feeds)) {
+    if (std::optional<std::vector<Tensor>> results = run_planned(*context->plan, feeds)) {
+      context->arena.end_run();  // blocks of earlier, other-shaped runs go back
+      return std::move(*results);
+    }
+  }
+  context->plan.reset();  // other shapes: its memory goes back
+  check_feeds(feeds);
+  std::vector<Shape> shapes = input_shapes(feeds);
+  const bool seen_just_before = shapes == context->last_input_shapes;
+  context->last_input_shapes = shapes;
+  if (!seen_just_before) return run_with_arena(feeds, context->arena, nullptr);
+  Recording recording(slot_of_.size());
+  std::vector<Tensor> results = run_with_arena(feeds, context->arena, &recording);
+  context->plan = build_plan(recording, std::move(shapes));
+  context->arena.release_idle();  // the plan takes over from the arena for these shapes
+  return results;
 }
 
-void Session::release_arena(std::unique_ptr<Arena> arena) const {
-  std::lock_guard<std::mutex> lock(arena_mutex_);
-  idle_arenas_.push_back(std::move(arena));
+Session::RunContext::RunContext() = default;
+Session::RunContext::~RunContext() = default;
+Session::~Session() = default;
+
+std::unique_ptr<Session::RunContext> Session::acquire_context() const {
+  std::lock_guard<std::mutex> lock(context_mutex_);
+  if (idle_contexts_.empty()) return std::make_unique<RunContext>();
+  std::unique_ptr<RunContext> context = std::move(idle_contexts_.back());
+  idle_contexts_.pop_back();
+  return context;
+}
+
+void Session::release_context(std::unique_ptr<RunContext> context) const {
+  std::lock_guard<std::mutex> lock(context_mutex_);
+  idle_contexts_.push_back(std::move(context));
 }
 
 }  // namespace xenc
