@@ -2,6 +2,7 @@
 #include <cmath>
 
 #include "ops/common/elementwise.h"
+#include "ops/fast/fast_kernels.h"
 
 namespace xenc {
 namespace {
@@ -15,6 +16,7 @@ struct Erf {
 
 }  // namespace
 
-extern const OpSchema kErfOp{"", "Erf", 9, infer_unary_of<kNumericTypes>, run_unary<TypeSet::kNumeric, Erf>};
+extern const OpSchema kErfOp{"", "Erf", 9, infer_unary_of<kNumericTypes>, run_unary<TypeSet::kNumeric, Erf>,
+                             fast_or_reference<fast_erf, run_unary<TypeSet::kNumeric, Erf>>};
 
 }  // namespace xenc

@@ -4,6 +4,7 @@
 // accepted and ignored: a C valid without broadcasting broadcasts trivially.
 #include "ops/common/gemm.h"
 #include "ops/common/shape_util.h"
+#include "ops/fast/fast_kernels.h"
 
 namespace xenc {
 namespace {
@@ -55,6 +56,6 @@ void run(const Node& node, std::span<const Tensor* const> in, std::span<Tensor* 
 
 }  // namespace
 
-extern const OpSchema kGemmOp{"", "Gemm", 1, infer, run};
+extern const OpSchema kGemmOp{"", "Gemm", 1, infer, run, fast_or_reference<fast_gemm, run>};
 
 }  // namespace xenc

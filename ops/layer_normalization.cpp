@@ -2,10 +2,10 @@
 // writes it in the default domain below 17): over the dims from `axis` on,
 // Y = (X - mean) / sqrt(variance + epsilon) * Scale + B, with optional
 // outputs Mean and InvStdDev (normalised dims kept as 1) in stash_type.
-#include <cmath>
-
 #include "ops/common/dispatch.h"
+#include "ops/common/layer_norm.h"
 #include "ops/common/shape_util.h"
+#include "ops/fast/fast_kernels.h"
 
 namespace xenc {
 namespace {
@@ -73,19 +73,10 @@ void run(const Node& node, std::span<const Tensor* const> in, std::span<Tensor* 
     const std::vector<double> bias =
         in.size() == 3 && in[2] ? expand_param<T>(*in[2], normalized) : std::vector<double>(scale.size(), 0.0);
     for (int64_t r = 0; r < rows; ++r) {
-      const T* xr = x.data<T>() + r * cols;
-      T* yr = out[0]->data<T>() + r * cols;
-      // Two passes: the mean, then the mean squared deviation from it
-      // (E[x^2] - E[x]^2 cancels catastrophically when |mean| >> stddev).
-      double sum = 0;
-      for (int64_t c = 0; c < cols; ++c) sum += xr[c];
-      const double mean = sum / static_cast<double>(cols);
-      double squares = 0;
-      for (int64_t c = 0; c < cols; ++c) squares += (xr[c] - mean) * (xr[c] - mean);
-      const double inv_std_dev = 1.0 / std::sqrt(squares / static_cast<double>(cols) + epsilon);
-      for (int64_t c = 0; c < cols; ++c) yr[c] = static_cast<T>((xr[c] - mean) * inv_std_dev * scale[c] + bias[c]);
-      means[static_cast<size_t>(r)] = mean;
-      inv_std_devs[static_cast<size_t>(r)] = inv_std_dev;
+      const RowStats stats = normalize_row(x.data<T>() + r * cols, cols, scale.data(), bias.data(), epsilon,
+                                           out[0]->data<T>() + r * cols);
+      means[static_cast<size_t>(r)] = stats.mean;
+      inv_std_devs[static_cast<size_t>(r)] = stats.inv_std_dev;
     }
   });
   write_stat(out.size() > 1 ? out[1] : nullptr, means);
@@ -94,6 +85,7 @@ void run(const Node& node, std::span<const Tensor* const> in, std::span<Tensor* 
 
 }  // namespace
 
-extern const OpSchema kLayerNormalizationOp{"", "LayerNormalization", 1, infer, run};
+extern const OpSchema kLayerNormalizationOp{"", "LayerNormalization", 1, infer, run,
+                                            fast_or_reference<fast_layer_normalization, run>};
 
 }  // namespace xenc

@@ -4,6 +4,7 @@
 
 #include "ops/common/gemm.h"
 #include "ops/common/shape_util.h"
+#include "ops/fast/fast_kernels.h"
 
 namespace xenc {
 namespace {
@@ -61,6 +62,6 @@ void run(const Node&, std::span<const Tensor* const> in, std::span<Tensor* const
 
 }  // namespace
 
-extern const OpSchema kMatMulOp{"", "MatMul", 1, infer, run};
+extern const OpSchema kMatMulOp{"", "MatMul", 1, infer, run, fast_or_reference<fast_mat_mul, run>};
 
 }  // namespace xenc

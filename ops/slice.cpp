@@ -6,6 +6,8 @@
 
 #include "ops/common/data_movement.h"
 #include "ops/common/shape_util.h"
+#include "ops/common/slice_axis.h"
+#include "ops/fast/fast_kernels.h"
 
 namespace xenc {
 namespace {
@@ -42,31 +44,6 @@ SliceArgs read_args(const Node& node, std::span<const Tensor* const, 4> tensors)
   return args;
 }
 
-// Where one axis's slice begins, its step, and how many elements it takes.
-struct AxisRange {
-  int64_t start = 0;
-  int64_t step = 1;
-  int64_t length = 0;
-};
-
-AxisRange resolve(int64_t start, int64_t end, int64_t step, int64_t dim) {
-  if (dim == 0) return {0, step, 0};
-  const auto clamp = [](int64_t v, int64_t lo, int64_t hi) { return std::max(lo, std::min(hi, v)); };
-  if (start < 0) start += dim;
-  if (end < 0) end += dim;
-  // A step past the whole axis takes one element either way; bounding it keeps offsets from overflowing.
-  step = clamp(step, -dim, dim);
-  // A forward slice stops at dim; a backward one may run to -1 (past the first element).
-  if (step > 0) {
-    start = clamp(start, 0, dim);
-    end = clamp(end, 0, dim);
-    return {start, step, end > start ? (end - start + step - 1) / step : 0};
-  }
-  start = clamp(start, 0, dim - 1);
-  end = clamp(end, -1, dim - 1);
-  return {start, step, start > end ? (start - end - step - 1) / -step : 0};
-}
-
 // Exporters write INT64_MAX or INT32_MAX for "to the end"; no real dim reaches that.
 bool runs_to_end(int64_t end) { return end >= std::numeric_limits<int32_t>::max(); }
 
@@ -101,7 +78,7 @@ std::vector<ValueType> infer(const Node& node, std::span<const ShapeInput> input
   for (size_t i = 0; i < axes.size(); ++i) {
     Dim& dim = out[static_cast<size_t>(axes[i])];
     if (dim.is_known()) {
-      dim = Dim::known(resolve(args.starts[i], args.ends[i], args.steps[i], dim.value).length);
+      dim = Dim::known(resolve_slice_axis(args.starts[i], args.ends[i], args.steps[i], dim.value).length);
     } else if (!(args.starts[i] == 0 && args.steps[i] == 1 && runs_to_end(args.ends[i]))) {
       dim = Dim::unknown();
     }
@@ -121,7 +98,7 @@ void run(const Node& node, std::span<const Tensor* const> in, std::span<Tensor* 
   int64_t base = 0;
   for (size_t i = 0; i < axes.size(); ++i) {
     const auto axis = static_cast<size_t>(axes[i]);
-    const AxisRange r = resolve(args.starts[i], args.ends[i], args.steps[i], data.shape()[axis]);
+    const SliceAxis r = resolve_slice_axis(args.starts[i], args.ends[i], args.steps[i], data.shape()[axis]);
     base += r.start * in_strides[axis];
     strides[axis] = r.step * in_strides[axis];
   }
@@ -130,6 +107,6 @@ void run(const Node& node, std::span<const Tensor* const> in, std::span<Tensor* 
 
 }  // namespace
 
-extern const OpSchema kSliceOp{"", "Slice", 1, infer, run};
+extern const OpSchema kSliceOp{"", "Slice", 1, infer, run, fast_or_reference<fast_slice, run>};
 
 }  // namespace xenc

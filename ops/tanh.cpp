@@ -2,6 +2,7 @@
 #include <cmath>
 
 #include "ops/common/elementwise.h"
+#include "ops/fast/fast_kernels.h"
 
 namespace xenc {
 namespace {
@@ -15,6 +16,7 @@ struct Tanh {
 
 }  // namespace
 
-extern const OpSchema kTanhOp{"", "Tanh", 6, infer_unary_of<kFloatTypes>, run_unary<TypeSet::kFloat, Tanh>};
+extern const OpSchema kTanhOp{"", "Tanh", 6, infer_unary_of<kFloatTypes>, run_unary<TypeSet::kFloat, Tanh>,
+                              fast_or_reference<fast_tanh, run_unary<TypeSet::kFloat, Tanh>>};
 
 }  // namespace xenc

@@ -58,11 +58,6 @@ std::unique_ptr<Session::Plan> Session::build_plan(const Recording& recording, s
     plan->values[static_cast<size_t>(planned_slots[r])] =
         Tensor(dtype, shape, plan->buffer.get() + layout.offsets[r], plan->buffer);
   }
-  // Fresh outputs get their final tensors each run; start them with the
-  // right shapes so assigning a new one reuses the shape's storage.
-  for (const auto& [slot, type] : plan->fresh_outputs)
-    plan->values[static_cast<size_t>(slot)] = Tensor(type.first, type.second);
-
   for (const Step& step : steps_) {
     std::vector<const Tensor*> ins;
     for (int v : step.inputs) ins.push_back(v < 0 ? nullptr : &plan->values[static_cast<size_t>(v)]);
@@ -88,7 +83,8 @@ bool Session::plan_fits(const Plan& plan, const std::map<std::string, Tensor>& f
 std::optional<std::vector<Tensor>> Session::run_planned(Plan& plan, const std::map<std::string, Tensor>& feeds) const {
   for (size_t i = 0; i < graph_.inputs.size(); ++i)
     plan.values[static_cast<size_t>(input_slots_[i])] = feeds.find(graph_.inputs[i].name)->second;
-  for (const auto& [slot, type] : plan.fresh_outputs) plan.values[static_cast<size_t>(slot)] = Tensor(type.first, type.second);
+  for (const auto& [slot, type] : plan.fresh_outputs)
+    plan.values[static_cast<size_t>(slot)] = Tensor(type.first, type.second);
 
   size_t next_guard = 0;
   for (size_t s = 0; s < steps_.size(); ++s) {
@@ -104,9 +100,14 @@ std::optional<std::vector<Tensor>> Session::run_planned(Plan& plan, const std::m
       throw Error(steps_[s].node->describe() + ": " + e.what());
     }
   }
+  // Fresh outputs move out to the caller (the next run makes new ones); the
+  // others (inputs or initializers passed through) are shared.
   std::vector<Tensor> results;
   results.reserve(output_slots_.size());
-  for (int v : output_slots_) results.push_back(plan.values[static_cast<size_t>(v)]);
+  for (int v : output_slots_) {
+    Tensor& value = plan.values[static_cast<size_t>(v)];
+    results.push_back(producer_of_[static_cast<size_t>(v)] >= 0 ? std::move(value) : value);
+  }
   return results;
 }
 

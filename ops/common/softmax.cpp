@@ -8,12 +8,6 @@
 namespace xenc {
 namespace {
 
-// The input seen as [outer, n, inner]: normalise over n, elements of one
-// slice `inner` apart.
-struct SliceLayout {
-  int64_t outer = 1, n = 1, inner = 1;
-};
-
 // The normalised axis; before opset 13 it may equal the rank (one element per row).
 int64_t softmax_axis(const Node& node, int64_t rank) {
   if (node.opset >= 13) return normalize_axis(node.attr_int("axis", -1), rank);
@@ -23,23 +17,8 @@ int64_t softmax_axis(const Node& node, int64_t rank) {
   return axis < 0 ? axis + rank : axis;
 }
 
-SliceLayout slice_layout(const Node& node, const Shape& shape) {
-  const size_t axis = static_cast<size_t>(softmax_axis(node, static_cast<int64_t>(shape.size())));
-  SliceLayout layout;
-  for (size_t d = 0; d < shape.size(); ++d) {
-    if (d < axis) {
-      layout.outer *= shape[d];
-    } else if (d == axis || node.opset < 13) {
-      layout.n *= shape[d];
-    } else {
-      layout.inner *= shape[d];
-    }
-  }
-  return layout;
-}
-
 template <class T>
-void softmax_slices(const SliceLayout& layout, const T* x, T* y, bool log) {
+void softmax_slices(const SoftmaxLayout& layout, const T* x, T* y, bool log) {
   if (layout.n == 0) return;
   for (int64_t o = 0; o < layout.outer; ++o) {
     for (int64_t i = 0; i < layout.inner; ++i) {
@@ -60,7 +39,7 @@ void softmax_slices(const SliceLayout& layout, const T* x, T* y, bool log) {
 
 // Writes softmax(x), or log(softmax(x)) computed as x - max - log(sum exp(x - max)).
 void softmax_tensor(const Node& node, const Tensor& in, Tensor& out, bool log) {
-  const SliceLayout layout = slice_layout(node, in.shape());
+  const SoftmaxLayout layout = softmax_layout(node, in.shape());
   dispatch_float(in.dtype(), [&](auto tag) {
     using T = typename decltype(tag)::type;
     softmax_slices(layout, in.data<T>(), out.data<T>(), log);
@@ -68,6 +47,21 @@ void softmax_tensor(const Node& node, const Tensor& in, Tensor& out, bool log) {
 }
 
 }  // namespace
+
+SoftmaxLayout softmax_layout(const Node& node, const Shape& shape) {
+  const size_t axis = static_cast<size_t>(softmax_axis(node, static_cast<int64_t>(shape.size())));
+  SoftmaxLayout layout;
+  for (size_t d = 0; d < shape.size(); ++d) {
+    if (d < axis) {
+      layout.outer *= shape[d];
+    } else if (d == axis || node.opset < 13) {
+      layout.n *= shape[d];
+    } else {
+      layout.inner *= shape[d];
+    }
+  }
+  return layout;
+}
 
 std::vector<ValueType> infer_softmax(const Node& node, std::span<const ShapeInput> inputs) {
   std::vector<ValueType> out = infer_unary(inputs, kFloatTypes);

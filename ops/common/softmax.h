@@ -12,6 +12,13 @@
 
 namespace xenc {
 
+// The input seen as [outer, n, inner]: normalise over n, elements of one
+// slice `inner` apart.
+struct SoftmaxLayout {
+  int64_t outer = 1, n = 1, inner = 1;
+};
+SoftmaxLayout softmax_layout(const Node& node, const Shape& shape);
+
 std::vector<ValueType> infer_softmax(const Node& node, std::span<const ShapeInput> inputs);
 // The KernelFns of Softmax, and of LogSoftmax, which computes log(softmax(x))
 // as x - max - log(sum exp(x - max)).

@@ -4,8 +4,8 @@
 
 #include <filesystem>
 
-#include "graph/tensor_proto.h"
 #include "runtime/session.h"
+#include "test_data_feeds.h"
 
 namespace xenc {
 namespace {
@@ -13,16 +13,6 @@ namespace {
 namespace fs = std::filesystem;
 
 const fs::path kModels = fs::path(XENC_TEST_DATA_DIR) / "fixtures" / "real_exports";
-
-std::map<std::string, Tensor> read_feeds(const fs::path& dir) {
-  std::map<std::string, Tensor> feeds;
-  for (int i = 0; fs::exists(dir / ("input_" + std::to_string(i) + ".pb")); ++i) {
-    std::string name;
-    Tensor t = read_tensor_file(dir / ("input_" + std::to_string(i) + ".pb"), &name);
-    feeds.emplace(name, std::move(t));
-  }
-  return feeds;
-}
 
 std::vector<float> floats(const Tensor& t) { return {t.data<float>(), t.data<float>() + t.numel()}; }
 
@@ -33,13 +23,13 @@ TEST_P(SessionPlan, PlannedRunsGiveTheSameResultsAsArenaRuns) {
   for (const bool reference : {true, false}) {
     const auto session = Session::load(dir / "model.onnx", {.reference_kernels = reference});
     for (const char* set : {"test_data_set_1", "test_data_set_3"}) {
-      const auto feeds = read_feeds(dir / set);
+      const auto feeds = test::read_test_feeds(dir / set);
       const std::vector<float> first = floats(session->run(feeds).at(0));  // arena
       for (int run = 0; run < 4; ++run)  // the second run records a plan, later ones use it
         EXPECT_EQ(floats(session->run(feeds).at(0)), first) << set << " run " << run << " reference " << reference;
     }
     // Other shapes in between leave the plan and come back to it.
-    const auto a = read_feeds(dir / "test_data_set_0"), b = read_feeds(dir / "test_data_set_2");
+    const auto a = test::read_test_feeds(dir / "test_data_set_0"), b = test::read_test_feeds(dir / "test_data_set_2");
     const std::vector<float> a_first = floats(session->run(a).at(0)), b_first = floats(session->run(b).at(0));
     for (int run = 0; run < 3; ++run) {
       EXPECT_EQ(floats(session->run(a).at(0)), a_first);

@@ -12,5 +12,7 @@ void add_tokenize_command(CLI::App& app);
 void add_score_command(CLI::App& app);
 void add_rank_command(CLI::App& app);
 void add_eval_command(CLI::App& app);
+void add_bench_command(CLI::App& app);
+void add_export_command(CLI::App& app);
 
 }  // namespace xenc::cli

@@ -1,4 +1,5 @@
-// xenc inspect MODEL: inputs, outputs, opsets, op histogram, unsupported ops.
+// xenc inspect MODEL [--optimized]: inputs, outputs, opsets, op histogram
+// (of the graph as loaded, or after the default passes), unsupported ops.
 #include <iostream>
 #include <map>
 
@@ -6,6 +7,7 @@
 
 #include "graph/onnx_loader.h"
 #include "runtime/op_support.h"
+#include "runtime/session.h"
 #include "tools/xenc/commands.h"
 
 namespace xenc::cli {
@@ -15,6 +17,7 @@ namespace {
 struct InspectArgs {
   std::string model;
   bool json = false;
+  bool optimized = false;
 };
 
 nlohmann::json values_json(const std::vector<GraphValue>& values) {
@@ -31,7 +34,10 @@ nlohmann::json values_json(const std::vector<GraphValue>& values) {
 void inspect(const InspectArgs& args) {
   const std::vector<std::string> unsupported = find_unsupported_ops(args.model);
   const Model model = load_onnx(args.model);
-  const Graph& g = model.graph;
+  // The optimized graph is the one a session runs: folded, fused and pruned.
+  std::unique_ptr<Session> session = args.optimized && unsupported.empty() ? Session::load(args.model) : nullptr;
+  if (args.optimized && !session) throw Error(args.model + ": cannot optimize a model with unsupported ops");
+  const Graph& g = session ? session->graph() : model.graph;
   std::map<std::string, int> histogram;
   for (const Node& n : g.nodes) histogram[(n.domain.empty() ? "" : n.domain + ".") + n.op_type]++;
   size_t weight_bytes = 0;
@@ -77,6 +83,7 @@ void add_inspect_command(CLI::App& app) {
   CLI::App* cmd = app.add_subcommand("inspect", "Show a model's inputs, outputs, opsets, ops and unsupported ops");
   cmd->add_option("MODEL", args->model, "ONNX model file")->required()->check(CLI::ExistingFile);
   cmd->add_flag("--json", args->json, "Machine-readable JSON output");
+  cmd->add_flag("--optimized", args->optimized, "Describe the graph after the default passes (folding, fusions)");
   cmd->callback([args] { inspect(*args); });
 }
 

@@ -16,6 +16,8 @@ int main(int argc, char** argv) {
   xenc::cli::add_score_command(app);
   xenc::cli::add_rank_command(app);
   xenc::cli::add_eval_command(app);
+  xenc::cli::add_bench_command(app);
+  xenc::cli::add_export_command(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::Success& e) {

@@ -1,0 +1,213 @@
+// Float MultiHeadAttention and Attention (com.microsoft): one oneTBB task per
+// (batch, head). A task computes the head's scores S x L = scale Q_h K_h^T
+// with sgemm into its thread's scratch (no [B, heads, S, L] tensor), adds
+// the key mask and the key term of the projection biases, takes the vector
+// softmax of each row and multiplies by V_h straight into the output columns
+// of the head.
+#include <algorithm>
+#include <cmath>
+#include <string>
+#include <vector>
+
+#include "ops/common/attention.h"
+#include "ops/fast/fast_kernels.h"
+#include "ops/fast/parallel.h"
+#include "ops/fast/sgemm.h"
+#include "ops/x86/f32_row_kernels.h"
+
+namespace xenc {
+namespace {
+
+// ONNX Runtime's defaults for both ops.
+constexpr float kDefaultMaskFilterValue = -10000.0f;
+
+// The parts of the Q, K, V projection biases attention depends on (each
+// covering all heads, or nullptr): the key bias cancels out (attention_f32).
+struct QkvBias {
+  const float* q = nullptr;
+  const float* v = nullptr;
+};
+
+// A mask value at or below this removes its key from the softmax exactly:
+// exp(-10000 + any realistic score difference) is 0 in float.
+constexpr float kVanishingMask = -10000.0f;
+
+// The keys a batch row attends to, when they are a prefix: with right
+// padding (mask 0 on a prefix, vanishing values after it), the padded keys
+// contribute exact zeros, so only the prefix is computed. L otherwise
+// (including a row masked entirely, whose softmax is over all keys).
+int64_t attended_prefix(const float* mask, int64_t kv_len) {
+  int64_t prefix = 0;
+  while (prefix < kv_len && mask[prefix] == 0.0f) ++prefix;
+  if (prefix == 0) return kv_len;
+  for (int64_t j = prefix; j < kv_len; ++j)
+    if (!(mask[j] <= kVanishingMask)) return kv_len;
+  return prefix;
+}
+
+// Per thread, reused by every run so that a run allocates nothing once the
+// largest shape has been seen; holds S x L + 2 L floats. A task waits on
+// nothing, so a thread never runs two tasks over it at once.
+struct HeadScratch {
+  std::vector<float> scores, key_terms, mask;
+};
+thread_local HeadScratch head_scratch;
+
+// Row b of the additive key mask of ops/common/attention.h (key_mask_bias)
+// without building the others: 0 for an attended key, `filter` for a masked
+// one, from a raw [B, L] mask (0 masks) or [B] key lengths.
+void key_mask_row(const Tensor& mask, int64_t b, int64_t kv_len, float filter, float* row) {
+  if (mask.rank() == 2) {
+    for (int64_t j = 0; j < kv_len; ++j) row[j] = mask.int_at(b * kv_len + j) == 0 ? filter : 0.0f;
+    return;
+  }
+  const int64_t length = std::clamp<int64_t>(mask.int_at(b), 0, kv_len);
+  std::fill(row, row + length, 0.0f);
+  std::fill(row + length, row + kv_len, filter);
+}
+
+// A key mask input and its filter value.
+struct KeyMask {
+  const Tensor* mask = nullptr;
+  float filter = 0;
+};
+
+// With projection biases, Q' = Q + 1 bq^T (a bias row added to every
+// position), likewise K' and V', and for one head
+//   Q' K'^T = Q K^T + (Q bk) 1^T + 1 (K bq)^T + (bq . bk) 1 1^T.
+// The second and fourth terms are constant along each row of scores, which
+// softmax ignores, so only the key term K bq (one value per key) is added
+// and the key bias bk drops out.
+// And since each row of P = softmax(...) sums to 1, P V' = P V + 1 bv^T:
+// the value bias is added to the output. No biased copy of Q, K or V is made.
+void attention_f32(const AttentionShape& shape, RowsView<float> q, RowsView<float> k, RowsView<float> v,
+                   QkvBias bias, KeyMask key_mask, float scale, float* out) {
+  const int64_t S = shape.q_len, L = shape.kv_len, dk = shape.qk_head, dv = shape.v_head;
+  const int64_t out_stride = shape.heads * dv;
+  const auto softmax = f32_row_kernels().softmax;
+  parallel_chunks(shape.batch * shape.heads, S * L * (dk + dv), [&](int64_t begin, int64_t end) {
+    HeadScratch& local = head_scratch;
+    for (int64_t task = begin; task < end; ++task) {
+      const int64_t b = task / shape.heads, h = task % shape.heads;
+      const float* mask = nullptr;
+      if (key_mask.mask) {
+        local.mask.resize(static_cast<size_t>(L));
+        key_mask_row(*key_mask.mask, b, L, key_mask.filter, local.mask.data());
+        mask = local.mask.data();
+      }
+      const int64_t keys = mask ? attended_prefix(mask, L) : L;
+      float* oh = out + b * S * out_stride + h * dv;
+      if (keys == 0) {  // no keys at all: an empty sum
+        for (int64_t s = 0; s < S; ++s) std::fill(oh + s * out_stride, oh + s * out_stride + dv, 0.0f);
+        continue;
+      }
+      const float* qh = q.data + b * S * q.stride + h * dk;
+      const float* kh = k.data + b * L * k.stride + h * dk;
+      const float* vh = v.data + b * L * v.stride + h * dv;
+      local.scores.resize(static_cast<size_t>(S * keys));
+      float* scores = local.scores.data();
+      sgemm(SgemmArgs{false, true, S, keys, dk, scale, qh, q.stride, kh, k.stride, 0.0f, scores, keys});
+      const float* key_terms = nullptr;
+      if (bias.q) {
+        local.key_terms.resize(static_cast<size_t>(keys));
+        sgemm(SgemmArgs{false, false, keys, 1, dk, scale, kh, k.stride, bias.q + h * dk, 1, 0.0f,
+                        local.key_terms.data(), 1});
+        key_terms = local.key_terms.data();
+      }
+      const float* added_mask = mask && keys == L ? mask : nullptr;
+      for (int64_t s = 0; s < S; ++s) {
+        float* row = scores + s * keys;
+        if (key_terms)
+          for (int64_t j = 0; j < keys; ++j) row[j] += key_terms[j];
+        if (added_mask)
+          for (int64_t j = 0; j < keys; ++j) row[j] += added_mask[j];
+        softmax(row, row, static_cast<size_t>(keys));
+      }
+      sgemm(SgemmArgs{false, false, S, dv, keys, 1.0f, scores, keys, vh, v.stride, 0.0f, oh, out_stride});
+      if (bias.v)
+        for (int64_t s = 0; s < S; ++s)
+          for (int64_t c = 0; c < dv; ++c) oh[s * out_stride + c] += bias.v[h * dv + c];
+    }
+  });
+}
+
+int64_t num_heads(const Node& node) { return node.attr_int("num_heads", 0); }
+
+float attention_scale(const Node& node, int64_t qk_head) {
+  return node.attr_float("scale", static_cast<float>(1.0 / std::sqrt(static_cast<double>(qk_head))));
+}
+
+KeyMask key_mask_of(const Node& node, const Tensor* mask) {
+  // A named string, not a temporary: the name is too long for the small
+  // string buffer, and a run should not allocate.
+  static const std::string kMaskFilterValue = "mask_filter_value";
+  return {mask, node.attr_float(kMaskFilterValue, kDefaultMaskFilterValue)};
+}
+
+}  // namespace
+
+bool fast_multi_head_attention(const Node& node, std::span<const Tensor* const> in, std::span<Tensor* const> out) {
+  enum Input { kQuery, kKey, kValue, kBias, kKeyPaddingMask };
+  const Tensor& query = *in[kQuery];
+  const Tensor& key = *in[kKey];
+  const Tensor& value = *in[kValue];
+  if (query.dtype() != DType::kFloat) return false;
+  const Tensor* bias = in.size() > kBias ? in[kBias] : nullptr;
+  const Tensor* mask = in.size() > kKeyPaddingMask ? in[kKeyPaddingMask] : nullptr;
+  AttentionShape shape;
+  shape.batch = query.dim(0);
+  shape.q_len = query.dim(1);
+  shape.kv_len = key.dim(1);
+  shape.heads = num_heads(node);
+  shape.qk_head = query.dim(2) / shape.heads;
+  shape.v_head = value.dim(2) / shape.heads;
+  QkvBias qkv_bias;
+  if (bias) {
+    qkv_bias.q = bias->data<float>();
+    qkv_bias.v = qkv_bias.q + query.dim(2) + key.dim(2);
+  }
+  attention_f32(shape, {query.data<float>(), query.dim(2)}, {key.data<float>(), key.dim(2)},
+                {value.data<float>(), value.dim(2)}, qkv_bias, key_mask_of(node, mask),
+                attention_scale(node, shape.qk_head), out[0]->data<float>());
+  return true;
+}
+
+bool fast_attention(const Node& node, std::span<const Tensor* const> in, std::span<Tensor* const> out) {
+  enum Input { kInput, kWeights, kBias, kMaskIndex };
+  const Tensor& input = *in[kInput];
+  const Tensor& weights = *in[kWeights];
+  if (input.dtype() != DType::kFloat) return false;
+  const Tensor* bias = in.size() > kBias ? in[kBias] : nullptr;
+  const Tensor* mask = in.size() > kMaskIndex ? in[kMaskIndex] : nullptr;
+  const int64_t packed = weights.dim(1);
+  // Q, K and V widths: qkv_hidden_sizes (validated by the ShapeFn) or thirds.
+  const std::vector<int64_t> sizes = node.attr_ints("qkv_hidden_sizes");
+  const int64_t qk_width = sizes.empty() ? packed / 3 : sizes[0];
+  const int64_t v_width = sizes.empty() ? packed / 3 : sizes[2];
+  AttentionShape shape;
+  shape.batch = input.dim(0);
+  shape.q_len = shape.kv_len = input.dim(1);
+  shape.heads = num_heads(node);
+  shape.qk_head = qk_width / shape.heads;
+  shape.v_head = v_width / shape.heads;
+  // QKV [B, S, packed] = input x weights, one product per sequence (sgemm.h
+  // says why); the biases are applied per head. Unlike the rest of the fast
+  // kernels this allocates per run (xenc's own fusion writes
+  // MultiHeadAttention after separate projections instead).
+  const int64_t hidden = input.dim(2);
+  std::vector<float> qkv(static_cast<size_t>(shape.batch * shape.q_len * packed));
+  parallel_sgemm(dense_sgemm(false, false, shape.q_len, packed, hidden, 1.0f, input.data<float>(),
+                             weights.data<float>(), 0.0f, qkv.data()),
+                 shape.batch, [&](int64_t b) { return SgemmOffsets{b * shape.q_len * hidden, 0, b * shape.q_len * packed}; });
+  QkvBias qkv_bias;
+  if (bias) {
+    qkv_bias.q = bias->data<float>();
+    qkv_bias.v = qkv_bias.q + 2 * qk_width;
+  }
+  attention_f32(shape, {qkv.data(), packed}, {qkv.data() + qk_width, packed}, {qkv.data() + 2 * qk_width, packed},
+                qkv_bias, key_mask_of(node, mask), attention_scale(node, shape.qk_head),
+                out[0]->data<float>());
+  return true;
+}
+
+}  // namespace xenc

@@ -1,0 +1,55 @@
+// The float row kernels behind the fast Softmax, LayerNormalization and
+// activation ops: one table per instruction set, each function working on
+// one contiguous row (callers parallelize over rows). The scalar table is
+// the exact one (libm, double accumulation); the vector tables approximate
+// exp, erf and tanh with the error bounds stated in f32_row_math.h, and are
+// tested against the scalar table (tests/unit/f32_row_kernels_test.cpp).
+#pragma once
+
+#include <cstddef>
+
+#include "ops/common/isa.h"
+
+namespace xenc {
+
+// One row of y = LayerNorm(x + skip + bias) * gamma + beta.
+struct LayerNormRow {
+  const float* x = nullptr;      // n values
+  const float* skip = nullptr;   // n values added to x, or nullptr
+  const float* bias = nullptr;   // n values added to x, or nullptr
+  const float* gamma = nullptr;  // n scales
+  const float* beta = nullptr;   // n offsets, or nullptr for none
+  float* y = nullptr;            // n outputs
+  float* sum = nullptr;          // receives x + skip + bias when not nullptr (needs skip or bias)
+  size_t n = 0;
+  float epsilon = 0;
+};
+
+struct LayerNormStats {
+  float mean;
+  float inv_std_dev;  // 1 / sqrt(variance + epsilon)
+};
+
+struct F32RowKernels {
+  // y = exp(x - max x) / sum exp(x - max x), n >= 1. y may alias x.
+  void (*softmax)(const float* x, float* y, size_t n);
+  // LayerNormRow's y (and sum), with the variance taken as the mean squared
+  // deviation from the mean (two passes). y may alias x; sum may alias x or skip.
+  LayerNormStats (*layernorm)(const LayerNormRow& row);
+  // y = gelu(x + bias) = 0.5 z (1 + erf(z / sqrt(2))) with z = x + bias;
+  // bias has n values or is nullptr. y may alias x.
+  void (*gelu)(const float* x, const float* bias, float* y, size_t n);
+  // y = gelu(x + bias) by the tanh approximation
+  // 0.5 z (1 + tanh(sqrt(2 / pi) (z + 0.044715 z^3))); bias as for gelu.
+  void (*gelu_tanh)(const float* x, const float* bias, float* y, size_t n);
+  // Element-wise y = erf(x), y = tanh(x). y may alias x.
+  void (*erf)(const float* x, float* y, size_t n);
+  void (*tanh)(const float* x, float* y, size_t n);
+};
+
+// The table for `isa`, which the CPU must support (isa_supported).
+const F32RowKernels& f32_row_kernels(Isa isa);
+// The table for selected_isa().
+const F32RowKernels& f32_row_kernels();
+
+}  // namespace xenc

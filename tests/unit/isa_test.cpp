@@ -1,0 +1,30 @@
+#include "ops/common/isa.h"
+
+#include <gtest/gtest.h>
+
+namespace xenc {
+namespace {
+
+TEST(Isa, NamesRoundTrip) {
+  for (Isa isa : {Isa::scalar, Isa::avx2, Isa::avx512}) EXPECT_EQ(parse_isa(isa_name(isa)), isa);
+  EXPECT_EQ(parse_isa("AVX2"), std::nullopt);
+  EXPECT_EQ(parse_isa("avx512f"), std::nullopt);
+  EXPECT_EQ(parse_isa(""), std::nullopt);
+}
+
+// CPUID + XGETBV agree with the compiler's own detection.
+TEST(Isa, DetectionAgreesWithCompilerBuiltins) {
+  __builtin_cpu_init();
+  const bool avx2 = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+  const bool avx512 = avx2 && __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
+                      __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("avx512vl");
+  EXPECT_EQ(isa_supported(Isa::avx2), avx2);
+  EXPECT_EQ(isa_supported(Isa::avx512), avx512);
+  EXPECT_EQ(cpu_features().avx512_vnni, avx512 && __builtin_cpu_supports("avx512vnni"));
+  EXPECT_TRUE(isa_supported(Isa::scalar));
+}
+
+TEST(Isa, SelectedIsSupported) { EXPECT_TRUE(isa_supported(selected_isa())); }
+
+}  // namespace
+}  // namespace xenc

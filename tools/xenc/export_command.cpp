@@ -1,0 +1,48 @@
+// xenc export --from-hf DIR --out DIR [--num-labels N]: a Hugging Face
+// checkpoint (config.json + model.safetensors + tokenizer files) as an ONNX
+// cross-encoder directory (exporter/hf_export.h).
+#include <iostream>
+#include <optional>
+
+#include "exporter/hf_export.h"
+#include "tools/xenc/commands.h"
+
+namespace xenc::cli {
+
+namespace {
+
+struct ExportArgs {
+  std::string from_hf;
+  std::string out;
+  std::optional<int64_t> num_labels;
+};
+
+void run_export(const ExportArgs& args) {
+  const HfExportResult result = export_hf_checkpoint(args.from_hf, args.out, HfExportOptions{args.num_labels});
+  std::cout << "exported " << class_prefix(result.family) << "ForSequenceClassification with " << result.num_labels
+            << (result.num_labels == 1 ? " label" : " labels") << " to " << args.out << "/onnx/model.onnx\n";
+  for (const std::string& module : result.initialized)
+    std::cout << "initialized " << module << " (not in the checkpoint)\n";
+  std::cout << "copied";
+  for (const std::string& file : result.copied) std::cout << " " << file;
+  std::cout << (result.copied.empty() ? " no tokenizer files\n" : "\n");
+}
+
+}  // namespace
+
+void add_export_command(CLI::App& app) {
+  auto args = std::make_shared<ExportArgs>();
+  CLI::App* cmd = app.add_subcommand("export", "Export a Hugging Face checkpoint as an ONNX cross-encoder directory");
+  cmd->add_option("--from-hf", args->from_hf, "Checkpoint directory: config.json, model.safetensors, tokenizer files")
+      ->required()
+      ->check(CLI::ExistingDirectory);
+  cmd->add_option("--out", args->out,
+                  "New (or empty) directory to write: onnx/model.onnx, config.json, tokenizer files")
+      ->required();
+  cmd->add_option("--num-labels", args->num_labels,
+                  "Labels of a new classification head, for a checkpoint without one (default: config.json's)")
+      ->check(CLI::PositiveNumber);
+  cmd->callback([args] { run_export(*args); });
+}
+
+}  // namespace xenc::cli
