@@ -20,6 +20,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <thread>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -48,6 +49,8 @@
 namespace xenc::cli {
 
 namespace {
+
+constexpr auto kSettleTime = std::chrono::milliseconds(200);
 
 using Json = nlohmann::ordered_json;
 
@@ -381,11 +384,16 @@ void bench(const BenchArgs& args) {
   std::vector<float> xenc_logits;
   for (size_t pass = 0; pass < args.warmup + args.runs; ++pass) {
     const bool timed = pass >= args.warmup;
+    // Both runtimes' worker threads spin for a while after a pass (ONNX
+    // Runtime's by default, oneTBB's briefly); a pause before each pass keeps
+    // one runtime's spinning off the other's timed cores.
+    if (ort) std::this_thread::sleep_for(kSettleTime);
     const auto start = std::chrono::steady_clock::now();
     xenc_logits = w.run_xenc();
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     if (timed) xenc_seconds.push_back(seconds);
     if (ort) {
+      std::this_thread::sleep_for(kSettleTime);
       const Json reply = ort->request("run");
       if (timed) ort_seconds.push_back(reply.at("seconds").get<double>());
     }
