@@ -93,13 +93,7 @@ void run(const Node& node, std::span<const Tensor* const> in, std::span<Tensor* 
   const Tensor& value = *in[kValue];
   const Tensor* bias = in.size() > kBias ? in[kBias] : nullptr;
   const Tensor* mask = in.size() > kKeyPaddingMask ? in[kKeyPaddingMask] : nullptr;
-  AttentionShape shape;
-  shape.batch = query.dim(0);
-  shape.q_len = query.dim(1);
-  shape.kv_len = key.dim(1);
-  shape.heads = num_heads(node);
-  shape.qk_head = query.dim(2) / shape.heads;
-  shape.v_head = value.dim(2) / shape.heads;
+  const AttentionShape shape = multi_head_attention_shape(node, query, key, value);
   const double scale = node.attr_float("scale", static_cast<float>(1.0 / std::sqrt(static_cast<double>(shape.qk_head))));
   const std::vector<float> key_bias =
       mask ? key_mask_bias(*mask, shape.batch, shape.kv_len, node.attr_float("mask_filter_value", kDefaultMaskFilterValue))

@@ -99,4 +99,16 @@ void expect_key_mask(const ShapeInput& mask, const Dim& batch, const Dim& kv_len
     expect_same_dim(s[1], kv_len, (std::string(what) + " length differs from the key sequence length").c_str());
 }
 
+AttentionShape multi_head_attention_shape(const Node& node, const Tensor& query, const Tensor& key,
+                                          const Tensor& value) {
+  AttentionShape shape;
+  shape.batch = query.dim(0);
+  shape.q_len = query.dim(1);
+  shape.kv_len = key.dim(1);
+  shape.heads = node.attr_int("num_heads", 0);
+  shape.qk_head = query.dim(2) / shape.heads;
+  shape.v_head = value.dim(2) / shape.heads;
+  return shape;
+}
+
 }  // namespace xenc

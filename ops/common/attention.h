@@ -20,6 +20,11 @@ struct AttentionShape {
   int64_t v_head = 0;   // head size of V
 };
 
+// MultiHeadAttention's shape: query [B, S, D], key [B, L, D], value [B, L, Dv]
+// and the node's num_heads (validated by its ShapeFn).
+AttentionShape multi_head_attention_shape(const Node& node, const Tensor& query, const Tensor& key,
+                                          const Tensor& value);
+
 // A [batch, positions, heads * head_size] activation whose rows lie `stride`
 // elements apart: element (b, t, c) is data[(b * positions + t) * stride + c].
 // Rows of a packed QKV tensor hold all three, so Q, K and V are views into it.

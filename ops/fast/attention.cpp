@@ -154,13 +154,7 @@ bool fast_multi_head_attention(const Node& node, std::span<const Tensor* const> 
   if (query.dtype() != DType::kFloat) return false;
   const Tensor* bias = in.size() > kBias ? in[kBias] : nullptr;
   const Tensor* mask = in.size() > kKeyPaddingMask ? in[kKeyPaddingMask] : nullptr;
-  AttentionShape shape;
-  shape.batch = query.dim(0);
-  shape.q_len = query.dim(1);
-  shape.kv_len = key.dim(1);
-  shape.heads = num_heads(node);
-  shape.qk_head = query.dim(2) / shape.heads;
-  shape.v_head = value.dim(2) / shape.heads;
+  const AttentionShape shape = multi_head_attention_shape(node, query, key, value);
   QkvBias qkv_bias;
   if (bias) {
     qkv_bias.q = bias->data<float>();
