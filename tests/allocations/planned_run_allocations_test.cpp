@@ -30,6 +30,30 @@ void* operator new(size_t bytes) { return counted_allocation(bytes, alignof(std:
 void* operator new[](size_t bytes) { return counted_allocation(bytes, alignof(std::max_align_t)); }
 void* operator new(size_t bytes, std::align_val_t a) { return counted_allocation(bytes, static_cast<size_t>(a)); }
 void* operator new[](size_t bytes, std::align_val_t a) { return counted_allocation(bytes, static_cast<size_t>(a)); }
+// The nothrow forms too: every allocation form must come from this file so
+// that every deallocation (std::free below) matches it.
+void* operator new(size_t bytes, const std::nothrow_t&) noexcept {
+  try {
+    return counted_allocation(bytes, alignof(std::max_align_t));
+  } catch (const std::bad_alloc&) {
+    return nullptr;
+  }
+}
+void* operator new[](size_t bytes, const std::nothrow_t& tag) noexcept { return operator new(bytes, tag); }
+void* operator new(size_t bytes, std::align_val_t a, const std::nothrow_t&) noexcept {
+  try {
+    return counted_allocation(bytes, static_cast<size_t>(a));
+  } catch (const std::bad_alloc&) {
+    return nullptr;
+  }
+}
+void* operator new[](size_t bytes, std::align_val_t a, const std::nothrow_t& tag) noexcept {
+  return operator new(bytes, a, tag);
+}
+void operator delete(void* p, const std::nothrow_t&) noexcept { std::free(p); }
+void operator delete[](void* p, const std::nothrow_t&) noexcept { std::free(p); }
+void operator delete(void* p, std::align_val_t, const std::nothrow_t&) noexcept { std::free(p); }
+void operator delete[](void* p, std::align_val_t, const std::nothrow_t&) noexcept { std::free(p); }
 void operator delete(void* p) noexcept { std::free(p); }
 void operator delete[](void* p) noexcept { std::free(p); }
 void operator delete(void* p, size_t) noexcept { std::free(p); }
