@@ -24,7 +24,7 @@
 namespace xenc {
 
 struct SessionOptions {
-  bool optimize = true;            // run the default graph passes
+  bool optimize = true;            // run the default graph passes (and, with the fast kernels, pack MatMul weights)
   bool reference_kernels = false;  // run every op's reference kernel, never the fast one
 };
 

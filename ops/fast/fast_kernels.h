@@ -21,6 +21,8 @@ void fast_or_reference(const Node& node, std::span<const Tensor* const> inputs, 
 // ops/fast/mat_mul.cpp: float MatMul and Gemm on parallel_sgemm.
 bool fast_mat_mul(const Node& node, std::span<const Tensor* const> inputs, std::span<Tensor* const> outputs);
 bool fast_gemm(const Node& node, std::span<const Tensor* const> inputs, std::span<Tensor* const> outputs);
+// ops/fast/packed_mat_mul.cpp: PackedMatMul on the packed GEMM kernels.
+bool fast_packed_mat_mul(const Node& node, std::span<const Tensor* const> inputs, std::span<Tensor* const> outputs);
 // ops/fast/normalization.cpp: float Softmax over the last axis, LayerNormalization
 // with Scale and B of the normalised shape.
 bool fast_softmax(const Node& node, std::span<const Tensor* const> inputs, std::span<Tensor* const> outputs);

@@ -1,0 +1,64 @@
+// PackedMatMul (xenc's own domain, never written to a model file): Y = A * B
+// for a float A [..., K] and a constant B [K, N] that the session stored as
+// panels (ops/x86/packed_sgemm.h), input 1 of shape [panels, K, 16];
+// attribute n is N. Sessions put it in place of such MatMuls when they use
+// the fast kernels (ops/fast/weight_packing.h).
+#include <algorithm>
+
+#include "ops/common/shape_checks.h"
+#include "ops/common/shape_util.h"
+#include "ops/fast/fast_kernels.h"
+#include "ops/x86/packed_sgemm.h"
+
+namespace xenc {
+namespace {
+
+int64_t column_count(const Node& node) {
+  const int64_t n = node.attr_int("n", -1);
+  if (n < 0) throw Error("attribute n (the column count) must be given and >= 0, got " + std::to_string(n));
+  return n;
+}
+
+std::vector<ValueType> infer(const Node& node, std::span<const ShapeInput> inputs) {
+  expect_input_count(node, inputs, 2, 2);
+  const ShapeInput& a = required_input(inputs, 0, "A");
+  const ShapeInput& packed = required_input(inputs, 1, "packed B");
+  if (a.type.dtype != DType::kFloat || packed.type.dtype != DType::kFloat)
+    throw Error("A and packed B must be float, got " + a.type.str() + " and " + packed.type.str());
+  const int64_t n = column_count(node);
+  if (!a.type.shape) return {ValueType{DType::kFloat, std::nullopt}};
+  const SymShape& shape = *a.type.shape;
+  if (shape.empty()) throw Error("A must have rank >= 1, got a scalar");
+  expect_rank(packed, 3, "packed B");
+  if (packed.type.shape) {
+    const SymShape& p = *packed.type.shape;
+    expect_same_dim(p[0], Dim::known(packed_panel_count(n)), "packed B's panel count vs attribute n");
+    expect_same_dim(p[1], shape.back(), "packed B's rows vs A's last dim");
+    expect_same_dim(p[2], Dim::known(kPackedPanelWidth), "packed B's panel width");
+  }
+  SymShape out = shape;
+  out.back() = Dim::known(n);
+  return {ValueType{DType::kFloat, out}};
+}
+
+// Double accumulation, reading B through the packed layout.
+void run(const Node& node, std::span<const Tensor* const> in, std::span<Tensor* const> out) {
+  const int64_t n = column_count(node), k = in[0]->shape().back(), m = in[0]->numel() / std::max<int64_t>(k, 1);
+  const float* a = in[0]->data<float>();
+  const float* packed = in[1]->data<float>();
+  float* y = out[0]->data<float>();
+  for (int64_t i = 0; i < m; ++i)
+    for (int64_t j = 0; j < n; ++j) {
+      const float* column = packed + (j / kPackedPanelWidth) * k * kPackedPanelWidth + j % kPackedPanelWidth;
+      double sum = 0;
+      for (int64_t p = 0; p < k; ++p) sum += double(a[i * k + p]) * double(column[p * kPackedPanelWidth]);
+      y[i * n + j] = static_cast<float>(sum);
+    }
+}
+
+}  // namespace
+
+extern const OpSchema kPackedMatMulOp{"xenc", "PackedMatMul", 1, infer, run,
+                                      fast_or_reference<fast_packed_mat_mul, run>};
+
+}  // namespace xenc

@@ -1,0 +1,52 @@
+// Float products against a weight matrix packed once, when a session is
+// built: C = A * B with B (K x N) stored as panels of 16 columns, each
+// panel K rows of 16 consecutive floats, the last one zero-padded. The
+// kernels read A in place (rows of K floats, lda apart) and stream each
+// panel from cache once per block of rows.
+//
+// Every element of C is one sum over k in increasing order, started from
+// zero, whichever tile, block or thread computes it: results do not depend
+// on M, on the row or panel range a call covers, or on the thread count.
+// So a whole batch is one product, and equal sequences still get equal bits.
+#pragma once
+
+#include <cstdint>
+
+#include "ops/common/isa.h"
+
+namespace xenc {
+
+constexpr int64_t kPackedPanelWidth = 16;
+
+int64_t packed_panel_count(int64_t n);
+
+// Writes B (k x n, row-major, leading dimension n) as packed_panel_count(n)
+// panels of k x kPackedPanelWidth floats.
+void pack_sgemm_weights(const float* b, int64_t k, int64_t n, float* packed);
+
+// Rows [0, rows) of A times panels [first_panel, first_panel + panels) of
+// the packed B, into the matching columns of C (columns past n untouched).
+struct PackedSgemmBlock {
+  const float* a = nullptr;  // rows x k, leading dimension lda
+  int64_t lda = 0;
+  const float* packed = nullptr;  // the whole packed B
+  int64_t k = 0, n = 0;
+  float* c = nullptr;  // rows x n, leading dimension ldc
+  int64_t ldc = 0;
+  int64_t rows = 0;
+  int64_t first_panel = 0, panels = 0;
+};
+
+using PackedSgemmFn = void (*)(const PackedSgemmBlock& block);
+
+// The kernel of each ISA (packed_sgemm__<isa>.cpp).
+void packed_sgemm_scalar(const PackedSgemmBlock& block);
+void packed_sgemm_avx2(const PackedSgemmBlock& block);
+void packed_sgemm_avx512(const PackedSgemmBlock& block);
+
+// The kernel for `isa`, which the CPU must support (isa_supported).
+PackedSgemmFn packed_sgemm_kernel(Isa isa);
+// The kernel for selected_isa().
+PackedSgemmFn packed_sgemm_kernel();
+
+}  // namespace xenc
