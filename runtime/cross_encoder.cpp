@@ -2,7 +2,6 @@
 
 #include <oneapi/tbb/blocked_range.h>
 #include <oneapi/tbb/parallel_for.h>
-#include <oneapi/tbb/task_arena.h>
 
 #include <algorithm>
 #include <cmath>
@@ -15,6 +14,7 @@
 #include "runtime/cpu_count.h"
 #include "runtime/model_directory.h"
 #include "runtime/session.h"
+#include "runtime/thread_arena.h"
 #include "runtime/tokenizer/directory_config.h"
 #include "runtime/tokenizer/tokenizer.h"
 #include "runtime/tokenizer/unicode.h"
@@ -92,13 +92,13 @@ struct CrossEncoder::Impl {
   Activation activation = Activation::none;
   std::vector<InputRole> input_roles;  // per graph input
   size_t logits_output = 0;            // index among the graph outputs
-  mutable tbb::task_arena threads;
+  mutable ThreadArena threads;
 
   Impl(const std::filesystem::path& dir, const CrossEncoderOptions& opts)
       : directory(ModelDirectory::open(dir, opts.onnx_file)),
         tokenizer(Tokenizer::from_dir(dir)),
         options(opts),
-        threads(static_cast<int>(opts.threads == 0 ? available_cpus() : opts.threads)) {
+        threads(opts.threads == 0 ? available_cpus() : opts.threads) {
     if (options.batch_size == 0) throw Error("batch_size must be at least 1");
     session = Session::load(directory.onnx_file);
     const std::string file = directory.onnx_file.string();
@@ -245,7 +245,7 @@ size_t CrossEncoder::num_labels() const { return impl_->num_labels; }
 const std::vector<std::string>& CrossEncoder::labels() const { return impl_->labels; }
 Activation CrossEncoder::activation() const { return impl_->activation; }
 size_t CrossEncoder::max_length() const { return impl_->max_length; }
-size_t CrossEncoder::threads() const { return static_cast<size_t>(impl_->threads.max_concurrency()); }
+size_t CrossEncoder::threads() const { return impl_->threads.threads(); }
 const std::filesystem::path& CrossEncoder::onnx_file() const { return impl_->directory.onnx_file; }
 
 }  // namespace xenc

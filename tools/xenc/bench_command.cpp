@@ -16,7 +16,6 @@
 // the median pass. Also: the largest logit difference between the runtimes
 // and the GFLOP/s of one 4096x384x1536 sgemm on the same threads (OpenBLAS
 // under xenc's oneTBB split).
-#include <oneapi/tbb/task_arena.h>
 
 #include <algorithm>
 #include <chrono>
@@ -40,6 +39,7 @@
 #include "runtime/cpu_count.h"
 #include "runtime/model_directory.h"
 #include "runtime/session.h"
+#include "runtime/thread_arena.h"
 #include "runtime/tokenizer/tokenizer.h"
 #include "tools/xenc/commands.h"
 #include "tools/xenc/matmul_flops.h"
@@ -169,7 +169,7 @@ size_t logits_output(const Session& session) {
   return named == outputs.end() ? 0 : static_cast<size_t>(named - outputs.begin());
 }
 
-Workload synthetic_workload(const BenchArgs& args, const std::filesystem::path& onnx_file, tbb::task_arena& arena,
+Workload synthetic_workload(const BenchArgs& args, const std::filesystem::path& onnx_file, ThreadArena& arena,
                             const ScratchDir& scratch) {
   const Graph graph = load_onnx(onnx_file).graph;
   const int64_t vocabulary = id_vocabulary(graph).value_or(kFallbackVocabulary);
@@ -297,7 +297,7 @@ Json runtime_report(const PassTimes& t, const Workload& w) {
 // GFLOP/s of one 4096x384x1536 sgemm (a 32 x 128 batch through the FFN
 // up-projection of a 384-wide model) split over the bench's threads the way
 // the MatMul kernel splits it: the median of 5 after one warm-up.
-double sgemm_gflops(tbb::task_arena& arena) {
+double sgemm_gflops(ThreadArena& arena) {
   constexpr int64_t m = 4096, k = 384, n = 1536;
   constexpr size_t kRepeats = 5;
   const std::vector<float> a(m * k, 0.5f), b(k * n, 0.25f);
@@ -369,7 +369,7 @@ void print_text(const Json& report, const Workload& w) {
 
 void bench(const BenchArgs& args) {
   const size_t threads = args.threads == 0 ? available_cpus() : args.threads;
-  tbb::task_arena arena(static_cast<int>(threads));
+  ThreadArena arena(threads);
   const ScratchDir scratch;
   const Workload w = args.pairs.empty() ? synthetic_workload(args, onnx_file_of(args), arena, scratch)
                                         : pairs_workload(args, threads, scratch);
