@@ -42,7 +42,7 @@ ValueType value_type_from_proto(const onnx::ValueInfoProto& v, const std::string
   return t;
 }
 
-Attribute attribute_from_proto(const onnx::AttributeProto& a, TensorReader& reader, const std::string& what) {
+Attribute attribute_from_proto(onnx::AttributeProto& a, TensorReader& reader, const std::string& what) {
   Attribute out;
   using A = onnx::AttributeProto;
   switch (a.type()) {
@@ -51,7 +51,7 @@ Attribute attribute_from_proto(const onnx::AttributeProto& a, TensorReader& read
     case A::STRING: out.kind = Attribute::Kind::kString; out.s = a.s(); break;
     case A::TENSOR:
       out.kind = Attribute::Kind::kTensor;
-      out.t = reader.read(a.t(), what + " attribute '" + a.name() + "'");
+      out.t = reader.read(*a.mutable_t(), what + " attribute '" + a.name() + "'");
       break;
     case A::FLOATS: out.kind = Attribute::Kind::kFloats; out.floats.assign(a.floats().begin(), a.floats().end()); break;
     case A::INTS: out.kind = Attribute::Kind::kInts; out.ints.assign(a.ints().begin(), a.ints().end()); break;
@@ -63,8 +63,7 @@ Attribute attribute_from_proto(const onnx::AttributeProto& a, TensorReader& read
 
 }  // namespace
 
-Graph graph_from_proto(const onnx::ModelProto& proto, const std::filesystem::path& model_dir,
-                       std::shared_ptr<const void> owner) {
+Graph graph_from_proto(onnx::ModelProto& proto, const std::filesystem::path& model_dir) {
   Graph g;
   for (const auto& op : proto.opset_import()) {
     const std::string domain = op.domain() == "ai.onnx" ? "" : op.domain();
@@ -75,12 +74,12 @@ Graph graph_from_proto(const onnx::ModelProto& proto, const std::filesystem::pat
   if (!g.opsets.count("") && proto.ir_version() < 3) g.opsets[""] = 1;  // IR v1/v2 had no opset_import
   if (!g.opsets.count("")) throw Error("model imports no version of the default ONNX domain");
 
-  const onnx::GraphProto& gp = proto.graph();
+  onnx::GraphProto& gp = *proto.mutable_graph();
   g.name = gp.name();
-  TensorReader reader(model_dir, std::move(owner));
+  TensorReader reader(model_dir);
 
   std::set<std::string> defined;
-  for (const auto& init : gp.initializer()) {
+  for (auto& init : *gp.mutable_initializer()) {
     if (init.name().empty()) throw Error("an initializer has no name");
     if (g.initializers.count(init.name())) throw Error("initializer '" + init.name() + "' is defined twice");
     g.initializers[init.name()] = reader.read(init, "initializer '" + init.name() + "'");
@@ -101,7 +100,7 @@ Graph graph_from_proto(const onnx::ModelProto& proto, const std::filesystem::pat
 
   g.nodes.reserve(static_cast<size_t>(gp.node_size()));
   for (int i = 0; i < gp.node_size(); ++i) {
-    const auto& np = gp.node(i);
+    auto& np = *gp.mutable_node(i);
     Node n;
     n.name = np.name().empty() ? np.op_type() + "_" + std::to_string(i) : np.name();
     n.op_type = np.op_type();
@@ -115,7 +114,7 @@ Graph graph_from_proto(const onnx::ModelProto& proto, const std::filesystem::pat
     for (const std::string& out : n.outputs)
       if (!out.empty() && !defined.insert(out).second)
         throw Error(what + " output '" + out + "' is already defined by another node, input or initializer");
-    for (const auto& a : np.attribute()) {
+    for (auto& a : *np.mutable_attribute()) {
       if (a.name().empty()) throw Error(what + " has an attribute without a name");
       n.attrs[a.name()] = attribute_from_proto(a, reader, what);
     }
@@ -155,7 +154,7 @@ Model load_onnx(const std::filesystem::path& file) {
   m.path = file;
   try {
     const std::filesystem::path dir = file.has_parent_path() ? file.parent_path() : std::filesystem::path(".");
-    m.graph = graph_from_proto(*proto, dir, proto);
+    m.graph = graph_from_proto(*proto, dir);
   } catch (const Error& e) {
     throw Error(file.string() + ": " + e.what());
   }

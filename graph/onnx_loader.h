@@ -24,8 +24,8 @@ struct Model {
 
 Model load_onnx(const std::filesystem::path& file);
 
-// `model_dir` confines external data; `owner` keeps `proto` alive for views.
-Graph graph_from_proto(const onnx::ModelProto& proto, const std::filesystem::path& model_dir,
-                       std::shared_ptr<const void> owner);
+// `model_dir` confines external data. Tensor bytes move out of `proto`
+// into the graph (TensorReader::read).
+Graph graph_from_proto(onnx::ModelProto& proto, const std::filesystem::path& model_dir);
 
 }  // namespace xenc

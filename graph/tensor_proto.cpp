@@ -73,10 +73,9 @@ bool aligned_for(const void* p, DType dtype) {
 
 }  // namespace
 
-TensorReader::TensorReader(std::filesystem::path model_dir, std::shared_ptr<const void> proto_owner)
-    : model_dir_(std::move(model_dir)), proto_owner_(std::move(proto_owner)) {}
+TensorReader::TensorReader(std::filesystem::path model_dir) : model_dir_(std::move(model_dir)) {}
 
-Tensor TensorReader::read(const onnx::TensorProto& p, const std::string& what) {
+Tensor TensorReader::read(onnx::TensorProto& p, const std::string& what) {
   if (!dtype_supported(p.data_type()))
     throw Error(what + ": unsupported data type " + dtype_name(static_cast<DType>(p.data_type())));
   const DType dtype = static_cast<DType>(p.data_type());
@@ -91,11 +90,10 @@ Tensor TensorReader::read(const onnx::TensorProto& p, const std::string& what) {
     if (raw.size() != want)
       throw Error(what + ": raw_data has " + std::to_string(raw.size()) + " bytes, shape " + shape_str(shape) +
                   " of " + dtype_name(dtype) + " needs " + std::to_string(want));
-    // View the protobuf's own buffer when it is suitably aligned.
-    if (proto_owner_ && want > 0 && aligned_for(raw.data(), dtype))
-      return Tensor(dtype, shape, const_cast<char*>(raw.data()), std::const_pointer_cast<void>(proto_owner_));
+    auto bytes = std::make_shared<std::string>(std::move(*p.mutable_raw_data()));
+    if (want > 0 && aligned_for(bytes->data(), dtype)) return Tensor(dtype, shape, bytes->data(), bytes);
     Tensor t(dtype, shape);
-    if (want) std::memcpy(t.raw(), raw.data(), want);
+    if (want) std::memcpy(t.raw(), bytes->data(), want);
     return t;
   }
   Tensor t(dtype, shape);
@@ -182,10 +180,10 @@ void tensor_to_proto(const Tensor& tensor, const std::string& name, onnx::Tensor
 Tensor read_tensor_file(const std::filesystem::path& path, std::string* name) {
   std::ifstream in(path, std::ios::binary);
   if (!in) throw Error(path.string() + ": cannot open");
-  auto proto = std::make_shared<onnx::TensorProto>();
+  auto proto = std::make_unique<onnx::TensorProto>();
   if (!proto->ParseFromIstream(&in)) throw Error(path.string() + ": not a valid TensorProto");
   if (name) *name = proto->name();
-  TensorReader reader({}, proto);
+  TensorReader reader({});
   return reader.read(*proto, path.string());
 }
 

@@ -17,17 +17,17 @@ namespace xenc {
 class TensorReader {
  public:
   // `model_dir`: where external data may live (empty: external data refused).
-  // `proto_owner`: keeps the protos alive so raw_data can be viewed, not copied.
-  TensorReader(std::filesystem::path model_dir, std::shared_ptr<const void> proto_owner);
+  explicit TensorReader(std::filesystem::path model_dir);
 
   // Throws Error naming the tensor (`what`) on bad dtype, size or location.
-  Tensor read(const onnx::TensorProto& proto, const std::string& what);
+  // raw_data moves into the tensor, not copied (the proto keeps an empty
+  // string): each tensor owns its bytes, so dropping one frees them.
+  Tensor read(onnx::TensorProto& proto, const std::string& what);
 
  private:
   Tensor read_external(const onnx::TensorProto& proto, DType dtype, const Shape& shape, const std::string& what);
 
   std::filesystem::path model_dir_;
-  std::shared_ptr<const void> proto_owner_;
   std::map<std::filesystem::path, std::shared_ptr<MappedFile>> mapped_;
 };
 

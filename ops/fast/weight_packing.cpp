@@ -1,8 +1,8 @@
 #include "ops/fast/weight_packing.h"
 
 #include <map>
+#include <vector>
 
-#include "graph/passes/passes.h"
 #include "ops/x86/packed_sgemm.h"
 
 namespace xenc {
@@ -15,36 +15,51 @@ std::string unused_name(const Graph& graph, const std::string& base) {
   return name;
 }
 
+// MatMul's inputs share one type, so a float B means a float A.
+bool is_packable(const Graph& graph, const Node& node) {
+  if (node.op_type != "MatMul" || !(node.domain.empty() || node.domain == "ai.onnx") || node.inputs.size() != 2)
+    return false;
+  const auto b = graph.initializers.find(node.inputs[1]);
+  return b != graph.initializers.end() && b->second.dtype() == DType::kFloat && b->second.rank() == 2;
+}
+
 }  // namespace
 
-bool pack_mat_mul_weights(Graph& graph, const OpResolver& ops) {
-  std::map<std::string, std::string> packed_name_of;  // B -> its packed copy, shared by every MatMul reading B
+bool pack_mat_mul_weights(Graph& graph, const OpResolver&) {
+  // Per weight: the MatMuls to rewrite, and whether anything else reads it.
+  std::map<std::string, std::vector<Node*>> readers;
+  std::map<std::string, bool> read_elsewhere;
   for (Node& node : graph.nodes) {
-    if (node.op_type != "MatMul" || !(node.domain.empty() || node.domain == "ai.onnx") || node.inputs.size() != 2)
-      continue;
-    const auto b = graph.initializers.find(node.inputs[1]);
-    // MatMul's inputs share one type, so a float B means a float A.
-    if (b == graph.initializers.end() || b->second.dtype() != DType::kFloat || b->second.rank() != 2) continue;
-    const int64_t k = b->second.dim(0), n = b->second.dim(1);
-    auto [packed, added] = packed_name_of.try_emplace(b->first);
-    if (added) {
-      packed->second = unused_name(graph, b->first + "/packed");
-      Tensor panels(DType::kFloat, {packed_panel_count(n), k, kPackedPanelWidth});
-      pack_sgemm_weights(b->second.data<float>(), k, n, panels.data<float>());
-      graph.initializers.emplace(packed->second, std::move(panels));
-    }
-    node.op_type = "PackedMatMul";
-    node.domain = "xenc";
-    node.opset = 1;
-    node.inputs[1] = packed->second;
-    Attribute columns;
-    columns.kind = Attribute::Kind::kInt;
-    columns.i = n;
-    node.attrs = {{"n", columns}};
+    const bool packable = is_packable(graph, node);
+    if (packable) readers[node.inputs[1]].push_back(&node);
+    for (size_t i = 0; i < node.inputs.size(); ++i)
+      if (!(packable && i == 1) && graph.is_initializer(node.inputs[i])) read_elsewhere[node.inputs[i]] = true;
   }
-  if (packed_name_of.empty()) return false;
+  for (const GraphValue& out : graph.outputs)
+    if (graph.is_initializer(out.name)) read_elsewhere[out.name] = true;
+
+  for (const auto& [weight, mat_muls] : readers) {
+    const auto original = graph.initializers.find(weight);
+    const int64_t k = original->second.dim(0), n = original->second.dim(1);
+    const std::string packed_name = unused_name(graph, weight + "/packed");
+    Tensor panels(DType::kFloat, {packed_panel_count(n), k, kPackedPanelWidth});
+    pack_sgemm_weights(original->second.data<float>(), k, n, panels.data<float>());
+    // Dropped at once, so that loading never holds two copies of every weight.
+    if (!read_elsewhere[weight]) graph.initializers.erase(original);
+    graph.initializers.emplace(packed_name, std::move(panels));
+    for (Node* node : mat_muls) {
+      node->op_type = "PackedMatMul";
+      node->domain = "xenc";
+      node->opset = 1;
+      node->inputs[1] = packed_name;
+      Attribute columns;
+      columns.kind = Attribute::Kind::kInt;
+      columns.i = n;
+      node->attrs = {{"n", columns}};
+    }
+  }
+  if (readers.empty()) return false;
   graph.opsets.try_emplace("xenc", 1);
-  eliminate_dead_code(graph, ops);  // the unpacked originals nothing else reads
   return true;
 }
 
