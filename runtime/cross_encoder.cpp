@@ -7,7 +7,6 @@
 #include <cmath>
 #include <cstring>
 #include <map>
-#include <mutex>
 #include <numeric>
 
 #include "graph/error.h"
@@ -190,25 +189,21 @@ struct CrossEncoder::Impl {
       // Group pairs of similar length so each batch pads little: sort by
       // length (ties in caller order, so batches do not depend on threads).
       // Longest first: the first batches size the session's buffers and the
-      // shorter ones that follow fit in them; parallel batches also balance
-      // better when the biggest start first.
+      // shorter ones that follow fit in them.
       std::vector<size_t> order(pairs.size());
       std::iota(order.begin(), order.end(), size_t{0});
       std::ranges::stable_sort(order, std::greater<>{}, [&](size_t i) { return encodings[i].ids.size(); });
       std::vector<Encoding> sorted(pairs.size());
       for (size_t k = 0; k < order.size(); ++k) sorted[k] = std::move(encodings[order[k]]);
 
-      const size_t batch = options.batch_size;
-      const size_t batches = (pairs.size() + batch - 1) / batch;
-      std::mutex progress_mutex;
-      tbb::parallel_for(size_t{0}, batches, [&](size_t b) {
-        const size_t begin = b * batch, count = std::min(batch, pairs.size() - begin);
+      // One batch at a time, each on all threads: as fast as batches side
+      // by side (measured on the STS test set), with one batch's
+      // activations in memory instead of one per thread.
+      for (size_t begin = 0; begin < pairs.size(); begin += options.batch_size) {
+        const size_t count = std::min(options.batch_size, pairs.size() - begin);
         score_batch(std::span(sorted).subspan(begin, count), std::span(order).subspan(begin, count), scores);
-        if (progress) {
-          const std::lock_guard lock(progress_mutex);
-          progress(count);
-        }
-      });
+        if (progress) progress(count);
+      }
     });
     return scores;
   }
