@@ -1,10 +1,13 @@
-// PackedMatMul (xenc's own domain, never written to a model file): Y = A * B
-// for a float A [..., K] and a constant B [K, N] that the session stored as
-// panels (ops/x86/packed_sgemm.h), input 1 of shape [panels, K, 16];
-// attribute n is N. Sessions put it in place of such MatMuls when they use
-// the fast kernels (ops/fast/weight_packing.h).
+// PackedMatMul (xenc's own domain, never written to a model file):
+// Y = activation(A * B + bias) for a float A [..., K] and a constant B [K, N]
+// that the session stored as panels (ops/x86/packed_sgemm.h), input 1 of
+// shape [panels, K, 16]; attribute n is N; the optional input 2 is a bias
+// of N floats; attribute activation is "" (none) or "gelu" (erf GELU, as
+// com.microsoft BiasGelu). Sessions put it in place of such MatMuls when
+// they use the fast kernels (ops/fast/weight_packing.h).
 #include <algorithm>
 
+#include "ops/common/gelu.h"
 #include "ops/common/shape_checks.h"
 #include "ops/common/shape_util.h"
 #include "ops/fast/fast_kernels.h"
@@ -19,8 +22,16 @@ int64_t column_count(const Node& node) {
   return n;
 }
 
+bool has_gelu(const Node& node) {
+  const std::string activation = node.attr_string("activation", "");
+  if (activation != "" && activation != "gelu")
+    throw Error("attribute activation must be \"\" or \"gelu\", got \"" + activation + "\"");
+  return activation == "gelu";
+}
+
 std::vector<ValueType> infer(const Node& node, std::span<const ShapeInput> inputs) {
-  expect_input_count(node, inputs, 2, 2);
+  expect_input_count(node, inputs, 2, 3);
+  has_gelu(node);
   const ShapeInput& a = required_input(inputs, 0, "A");
   const ShapeInput& packed = required_input(inputs, 1, "packed B");
   if (a.type.dtype != DType::kFloat || packed.type.dtype != DType::kFloat)
@@ -36,23 +47,34 @@ std::vector<ValueType> infer(const Node& node, std::span<const ShapeInput> input
     expect_same_dim(p[1], shape.back(), "packed B's rows vs A's last dim");
     expect_same_dim(p[2], Dim::known(kPackedPanelWidth), "packed B's panel width");
   }
+  if (inputs.size() == 3 && inputs[2].present) {
+    const ShapeInput& bias = inputs[2];
+    if (bias.type.dtype != DType::kFloat) throw Error("bias must be float, got " + bias.type.str());
+    expect_rank(bias, 1, "bias");
+    if (bias.type.shape) expect_same_dim((*bias.type.shape)[0], Dim::known(n), "bias length vs attribute n");
+  }
   SymShape out = shape;
   out.back() = Dim::known(n);
   return {ValueType{DType::kFloat, out}};
 }
 
-// Double accumulation, reading B through the packed layout.
+// Double accumulation, reading B through the packed layout; bias and
+// activation then apply to the float product as separate ops would.
 void run(const Node& node, std::span<const Tensor* const> in, std::span<Tensor* const> out) {
-  const int64_t n = column_count(node), k = in[0]->shape().back(), m = in[0]->numel() / std::max<int64_t>(k, 1);
+  const int64_t n = column_count(node), k = in[0]->shape().back(), m = n == 0 ? 0 : out[0]->numel() / n;
   const float* a = in[0]->data<float>();
   const float* packed = in[1]->data<float>();
   float* y = out[0]->data<float>();
+  const float* bias = in.size() == 3 && in[2] ? in[2]->data<float>() : nullptr;
+  const bool gelu = has_gelu(node);
   for (int64_t i = 0; i < m; ++i)
     for (int64_t j = 0; j < n; ++j) {
       const float* column = packed + (j / kPackedPanelWidth) * k * kPackedPanelWidth + j % kPackedPanelWidth;
       double sum = 0;
       for (int64_t p = 0; p < k; ++p) sum += double(a[i * k + p]) * double(column[p * kPackedPanelWidth]);
-      y[i * n + j] = static_cast<float>(sum);
+      float v = static_cast<float>(sum);
+      if (bias) v += bias[j];
+      y[i * n + j] = gelu ? ErfGelu()(v) : v;
     }
 }
 

@@ -10,6 +10,7 @@
 
 #include "ops/fast/fast_kernels.h"
 #include "ops/fast/parallel.h"
+#include "ops/x86/f32_row_kernels.h"
 #include "ops/x86/packed_sgemm.h"
 
 namespace xenc {
@@ -26,21 +27,32 @@ int64_t rows_per_block(int64_t k) {
 
 }  // namespace
 
-bool fast_packed_mat_mul(const Node&, std::span<const Tensor* const> in, std::span<Tensor* const> out) {
+bool fast_packed_mat_mul(const Node& node, std::span<const Tensor* const> in, std::span<Tensor* const> out) {
   const Tensor& a = *in[0];
   Tensor& y = *out[0];
   const int64_t k = a.shape().back(), n = y.shape().back();
+  const float* bias = in.size() == 3 && in[2] ? in[2]->data<float>() : nullptr;
+  const bool gelu = node.attr_string("activation", "") == "gelu";
+  if ((bias && !gelu) || k == 0) return false;  // cases the fused models never have
   if (y.numel() == 0) return true;
   float* c = y.data<float>();
-  if (k == 0) {
-    std::fill_n(c, y.numel(), 0.0f);
-    return true;
-  }
   const int64_t m = y.numel() / n, panels = in[1]->dim(0);
   PackedSgemmBlock whole{a.data<float>(), k, in[1]->data<float>(), k, n, c, n, m, 0, panels};
   const PackedSgemmFn kernel = packed_sgemm_kernel();
+  // A block, then its GELU while the block is still in cache.
+  const auto compute = [&](const PackedSgemmBlock& block) {
+    kernel(block);
+    if (!gelu) return;
+    const auto gelu_row = f32_row_kernels().gelu;
+    const int64_t first = block.first_panel * kPackedPanelWidth;
+    const int64_t width = std::min(n, (block.first_panel + block.panels) * kPackedPanelWidth) - first;
+    for (int64_t r = 0; r < block.rows; ++r) {
+      float* row = block.c + r * n + first;
+      gelu_row(row, bias ? bias + first : nullptr, row, static_cast<size_t>(width));
+    }
+  };
   if (m * n * k <= kMinTaskWork * 32) {  // a few tens of microseconds: not worth waking other threads
-    kernel(whole);
+    compute(whole);
     return true;
   }
   // Several tasks per thread, so uneven blocks still balance; panels go in
@@ -60,7 +72,7 @@ bool fast_packed_mat_mul(const Node&, std::span<const Tensor* const> in, std::sp
                         block.rows = std::min(row_block, m - first_row);
                         block.first_panel = task % panel_groups * group;
                         block.panels = std::min(group, panels - block.first_panel);
-                        kernel(block);
+                        compute(block);
                       }
                     });
   return true;

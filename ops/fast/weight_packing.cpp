@@ -1,6 +1,7 @@
 #include "ops/fast/weight_packing.h"
 
 #include <map>
+#include <set>
 #include <vector>
 
 #include "ops/x86/packed_sgemm.h"
@@ -21,6 +22,46 @@ bool is_packable(const Graph& graph, const Node& node) {
     return false;
   const auto b = graph.initializers.find(node.inputs[1]);
   return b != graph.initializers.end() && b->second.dtype() == DType::kFloat && b->second.rank() == 2;
+}
+
+// A PackedMatMul whose output only feeds a com.microsoft BiasGelu (with a
+// constant bias of its N columns) or Gelu takes the activation over: the
+// product's rows get it while still in cache, and the separate
+// activation's buffer (the widest of a transformer layer) is never needed.
+void fuse_gelu_into_packed_mat_muls(Graph& graph) {
+  std::map<std::string, std::vector<size_t>> consumers;
+  for (size_t i = 0; i < graph.nodes.size(); ++i)
+    for (const std::string& in : graph.nodes[i].inputs) consumers[in].push_back(i);
+  std::set<std::string> graph_outputs;
+  for (const GraphValue& out : graph.outputs) graph_outputs.insert(out.name);
+
+  std::set<size_t> fused;
+  for (Node& node : graph.nodes) {
+    if (node.op_type != "PackedMatMul" || graph_outputs.count(node.outputs[0])) continue;
+    const std::vector<size_t>& readers = consumers[node.outputs[0]];
+    if (readers.size() != 1) continue;
+    const Node& gelu = graph.nodes[readers[0]];
+    if (gelu.domain != "com.microsoft" || gelu.inputs.empty() || gelu.inputs[0] != node.outputs[0]) continue;
+    if (gelu.op_type == "BiasGelu") {
+      const auto bias = gelu.inputs.size() == 2 ? graph.initializers.find(gelu.inputs[1]) : graph.initializers.end();
+      if (bias == graph.initializers.end() || bias->second.dtype() != DType::kFloat || bias->second.rank() != 1 ||
+          bias->second.dim(0) != node.attr_int("n", -1))
+        continue;
+      node.inputs.push_back(bias->first);
+    } else if (gelu.op_type != "Gelu" || gelu.inputs.size() != 1) {
+      continue;
+    }
+    Attribute activation;
+    activation.kind = Attribute::Kind::kString;
+    activation.s = "gelu";
+    node.attrs["activation"] = activation;
+    node.outputs = gelu.outputs;
+    fused.insert(readers[0]);
+  }
+  std::vector<Node> kept;
+  for (size_t i = 0; i < graph.nodes.size(); ++i)
+    if (!fused.count(i)) kept.push_back(std::move(graph.nodes[i]));
+  graph.nodes = std::move(kept);
 }
 
 }  // namespace
@@ -60,6 +101,7 @@ bool pack_mat_mul_weights(Graph& graph, const OpResolver&) {
   }
   if (readers.empty()) return false;
   graph.opsets.try_emplace("xenc", 1);
+  fuse_gelu_into_packed_mat_muls(graph);
   return true;
 }
 

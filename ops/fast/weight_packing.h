@@ -1,7 +1,9 @@
 // Sessions that use the fast kernels rewrite each float MatMul whose B is a
 // 2-D initializer into xenc's PackedMatMul (ops/packed_mat_mul.cpp), with B
 // packed once here instead of by every call. The packed copy replaces the
-// original unless something else still reads it (then both stay).
+// original unless something else still reads it (then both stay). A GELU
+// (com.microsoft Gelu or BiasGelu) that alone reads the product's output
+// is folded in (PackedMatMul's bias input and activation attribute).
 #pragma once
 
 #include "graph/ir.h"

@@ -1,8 +1,11 @@
 // The default passes on the real torch exports (tests/fixtures/real_exports):
 // every encoder layer ends up as one MultiHeadAttention, one BiasGelu and two
 // SkipLayerNormalization, with no Erf, ReduceMean, Softmax or unfused
-// LayerNormalization left. (That the outputs still match ONNX Runtime is the
-// real_export.* ctest, which runs them with the passes on.)
+// LayerNormalization left. With the fast kernels the six MatMuls of a layer
+// (and any in the head) then become PackedMatMul, the feed-forward one
+// taking the BiasGelu in.
+// (That the outputs still match ONNX Runtime is the real_export.* ctest,
+// which runs them with the passes on.)
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -23,7 +26,7 @@ class FusedRealExport : public ::testing::TestWithParam<Fixture> {};
 TEST_P(FusedRealExport, EncoderLayersAreFused) {
   const Fixture f = GetParam();
   const auto model = std::filesystem::path(XENC_TEST_DATA_DIR) / "fixtures/real_exports" / f.dir / "model.onnx";
-  const auto session = Session::load(model);
+  const auto session = Session::load(model, SessionOptions{.reference_kernels = true});
   const std::map<std::string, int> ops = test::op_counts(session->graph());
   const auto count = [&](const std::string& op) { return ops.count(op) ? ops.at(op) : 0; };
   EXPECT_EQ(count("com.microsoft.MultiHeadAttention"), f.layers);
@@ -33,6 +36,12 @@ TEST_P(FusedRealExport, EncoderLayersAreFused) {
   EXPECT_EQ(count("com.microsoft.SkipLayerNormalization"), 2 * f.layers + 1);
   for (const char* op : {"Erf", "ReduceMean", "Softmax", "LayerNormalization", "Pow", "Sqrt", "Div"})
     EXPECT_EQ(count(op), 0) << op;
+
+  const std::map<std::string, int> packed = test::op_counts(Session::load(model)->graph());
+  EXPECT_EQ(packed.count("MatMul"), 0u);
+  EXPECT_EQ(packed.count("com.microsoft.BiasGelu"), 0u);
+  EXPECT_GE(count("MatMul"), 6 * f.layers);
+  EXPECT_EQ(packed.at("xenc.PackedMatMul"), count("MatMul"));  // every one left reads a weight
 }
 
 INSTANTIATE_TEST_SUITE_P(Families, FusedRealExport,

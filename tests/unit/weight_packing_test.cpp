@@ -197,6 +197,38 @@ TEST(WeightPacking, BatchGivesTheBitsOfEachSequenceAlone) {
   }
 }
 
+// MatMul -> BiasGelu becomes one PackedMatMul with the bias and GELU, and
+// computes what the two ops did.
+TEST(WeightPacking, BiasGeluFoldsIntoThePackedProduct) {
+  const auto graph = [] {
+    Graph g = test::make_graph();
+    add_sequence_input(g, "x", kDepth);
+    g.initializers["w"] = random_tensor({kDepth, kHidden}, 6, -0.1f, 0.1f);
+    g.initializers["b"] = random_tensor({kHidden}, 7);
+    g.nodes.push_back(make_node("MatMul", "mm", {"x", "w"}, {"h"}));
+    Node gelu = make_node("BiasGelu", "gelu", {"h", "b"}, {"y"});
+    gelu.domain = "com.microsoft";
+    gelu.opset = 1;
+    g.nodes.push_back(gelu);
+    g.opsets["com.microsoft"] = 1;
+    test::add_output(g, "y");
+    return g;
+  };
+  const Session fast(graph());
+  const Session reference(graph(), SessionOptions{.reference_kernels = true});
+  ASSERT_EQ(fast.graph().nodes.size(), 1u);
+  EXPECT_EQ(fast.graph().nodes[0].op_type, "PackedMatMul");
+  EXPECT_EQ(fast.graph().nodes[0].attr_string("activation", ""), "gelu");
+  EXPECT_EQ(count_ops(reference.graph(), "BiasGelu"), 1);
+  const Tensor x = random_tensor({2, 5, kDepth}, 8);
+  const Tensor got = run_on_two_threads(fast, x).at(0);
+  const Tensor want = reference.run({{"x", x}}).at(0);
+  ASSERT_EQ(got.shape(), want.shape());
+  for (int64_t i = 0; i < want.numel(); ++i)
+    ASSERT_NEAR(got.data<float>()[i], want.data<float>()[i], 1e-5f * std::max(1.0f, std::fabs(want.data<float>()[i])))
+        << "at " << i;
+}
+
 TEST(WeightPacking, ShapeFunctionChecksPanelCountAgainstN) {
   for (int64_t n : {16, 17, 32, 33}) {  // packed B below has 2 panels: fits 17 to 32 columns
     Graph g = test::make_graph();
