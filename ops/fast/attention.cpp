@@ -1,9 +1,10 @@
 // Float MultiHeadAttention and Attention (com.microsoft): one oneTBB task per
-// (batch, head). A task computes the head's scores S x L = scale Q_h K_h^T
-// with sgemm into its thread's scratch (no [B, heads, S, L] tensor), adds
-// the key mask and the key term of the projection biases, takes the vector
-// softmax of each row and multiplies by V_h straight into the output columns
-// of the head.
+// (batch, head). A task computes the head's scores S x L = Q_h K_h^T with
+// the packed GEMM kernel (K_h^T and V_h packed into its thread's scratch:
+// the products are too small for a BLAS call's overheads) into that
+// scratch (no [B, heads, S, L] tensor), scales them, adds the key mask and
+// the key term of the projection biases, takes the vector softmax of each
+// row and multiplies by V_h straight into the output columns of the head.
 #include <algorithm>
 #include <cmath>
 #include <string>
@@ -14,6 +15,7 @@
 #include "ops/fast/parallel.h"
 #include "ops/fast/sgemm.h"
 #include "ops/x86/f32_row_kernels.h"
+#include "ops/x86/packed_sgemm.h"
 
 namespace xenc {
 namespace {
@@ -46,10 +48,11 @@ int64_t attended_prefix(const float* mask, int64_t kv_len) {
 }
 
 // Per thread, reused by every run so that a run allocates nothing once the
-// largest shape has been seen; holds S x L + 2 L floats. A task waits on
-// nothing, so a thread never runs two tasks over it at once.
+// largest shape has been seen; holds S x L + 2 L floats and the packed K_h^T
+// and V_h. A task waits on nothing, so a thread never runs two tasks over it
+// at once.
 struct HeadScratch {
-  std::vector<float> scores, key_terms, mask;
+  std::vector<float> scores, key_terms, mask, packed_keys, packed_values;
 };
 thread_local HeadScratch head_scratch;
 
@@ -104,26 +107,36 @@ void attention_f32(const AttentionShape& shape, RowsView<float> q, RowsView<floa
       const float* qh = q.data + b * S * q.stride + h * dk;
       const float* kh = k.data + b * L * k.stride + h * dk;
       const float* vh = v.data + b * L * v.stride + h * dv;
+      const PackedSgemmFn product = packed_sgemm_kernel();
+      local.packed_keys.resize(static_cast<size_t>(packed_panel_count(keys) * dk * kPackedPanelWidth));
+      pack_sgemm_panels(kh, 1, k.stride, dk, keys, local.packed_keys.data());
       local.scores.resize(static_cast<size_t>(S * keys));
       float* scores = local.scores.data();
-      sgemm(SgemmArgs{false, true, S, keys, dk, scale, qh, q.stride, kh, k.stride, 0.0f, scores, keys});
+      product({qh, q.stride, local.packed_keys.data(), dk, keys, scores, keys, S, 0, packed_panel_count(keys)});
       const float* key_terms = nullptr;
       if (bias.q) {
         local.key_terms.resize(static_cast<size_t>(keys));
-        sgemm(SgemmArgs{false, false, keys, 1, dk, scale, kh, k.stride, bias.q + h * dk, 1, 0.0f,
-                        local.key_terms.data(), 1});
+        const float* bq = bias.q + h * dk;
+        for (int64_t j = 0; j < keys; ++j) {
+          float sum = 0;
+          for (int64_t c = 0; c < dk; ++c) sum += kh[j * k.stride + c] * bq[c];
+          local.key_terms[static_cast<size_t>(j)] = scale * sum;
+        }
         key_terms = local.key_terms.data();
       }
       const float* added_mask = mask && keys == L ? mask : nullptr;
       for (int64_t s = 0; s < S; ++s) {
         float* row = scores + s * keys;
+        for (int64_t j = 0; j < keys; ++j) row[j] *= scale;
         if (key_terms)
           for (int64_t j = 0; j < keys; ++j) row[j] += key_terms[j];
         if (added_mask)
           for (int64_t j = 0; j < keys; ++j) row[j] += added_mask[j];
         softmax(row, row, static_cast<size_t>(keys));
       }
-      sgemm(SgemmArgs{false, false, S, dv, keys, 1.0f, scores, keys, vh, v.stride, 0.0f, oh, out_stride});
+      local.packed_values.resize(static_cast<size_t>(packed_panel_count(dv) * keys * kPackedPanelWidth));
+      pack_sgemm_panels(vh, v.stride, 1, keys, dv, local.packed_values.data());
+      product({scores, keys, local.packed_values.data(), keys, dv, oh, out_stride, S, 0, packed_panel_count(dv)});
       if (bias.v)
         for (int64_t s = 0; s < S; ++s)
           for (int64_t c = 0; c < dv; ++c) oh[s * out_stride + c] += bias.v[h * dv + c];

@@ -23,6 +23,10 @@ int64_t packed_panel_count(int64_t n);
 // Writes B (k x n, row-major, leading dimension n) as packed_panel_count(n)
 // panels of k x kPackedPanelWidth floats.
 void pack_sgemm_weights(const float* b, int64_t k, int64_t n, float* packed);
+// The same for any layout: element (p, j) of B is b[p * row_stride + j * column_stride]
+// (attention packs K^T and V of one head this way).
+void pack_sgemm_panels(const float* b, int64_t row_stride, int64_t column_stride, int64_t k, int64_t n,
+                       float* packed);
 
 // Rows [0, rows) of A times panels [first_panel, first_panel + panels) of
 // the packed B, into the matching columns of C (columns past n untouched).
