@@ -85,6 +85,22 @@ TEST(PackedSgemm, PackingPutsColumnsInPanelsAndZeroPadsTheLast) {
   for (size_t i = size; i < packed.size(); ++i) ASSERT_EQ(packed[i], kSentinel) << "wrote past the panels at " << i;
 }
 
+// Packing a transposed, strided source (as attention packs K^T) gives the
+// panels of its dense copy.
+TEST(PackedSgemm, PanelsOfAStridedTransposeEqualThoseOfItsDenseCopy) {
+  constexpr int64_t k = 5, n = 19, stride = 7;  // B = K^T, K stored as n rows of `stride` floats
+  std::vector<float> keys(static_cast<size_t>(n * stride));
+  for (size_t i = 0; i < keys.size(); ++i) keys[i] = static_cast<float>(i) * 0.5f - 3.0f;
+  std::vector<float> dense(static_cast<size_t>(k * n));
+  for (int64_t p = 0; p < k; ++p)
+    for (int64_t j = 0; j < n; ++j) dense[static_cast<size_t>(p * n + j)] = keys[static_cast<size_t>(j * stride + p)];
+  const size_t size = static_cast<size_t>(packed_panel_count(n) * k * kPackedPanelWidth);
+  std::vector<float> want(size), got(size, kSentinel);
+  pack_sgemm_weights(dense.data(), k, n, want.data());
+  pack_sgemm_panels(keys.data(), 1, stride, k, n, got.data());
+  EXPECT_EQ(got, want);
+}
+
 class PackedSgemmTest : public ::testing::TestWithParam<Isa> {
  protected:
   void SetUp() override {
