@@ -26,9 +26,11 @@ inline std::vector<float> pseudo_random(size_t n, uint32_t seed) {
   return v;
 }
 
-inline Tensor random_tensor(Shape shape, uint32_t seed) {
-  const int64_t n = shape_numel(shape);
-  return float_tensor(std::move(shape), pseudo_random(static_cast<size_t>(n), seed));
+// Values in [-scale, scale).
+inline Tensor random_tensor(Shape shape, uint32_t seed, float scale = 1.0f) {
+  std::vector<float> values = pseudo_random(static_cast<size_t>(shape_numel(shape)), seed);
+  for (float& v : values) v *= scale;
+  return float_tensor(std::move(shape), std::move(values));
 }
 
 inline Tensor scalar(float v) { return float_tensor({}, {v}); }

@@ -13,23 +13,16 @@
 #include <cmath>
 #include <cstdint>
 #include <limits>
-#include <random>
 #include <string>
 #include <vector>
+
+#include "fusion_test_util.h"
 
 namespace xenc {
 namespace {
 
 constexpr float kSentinel = -777.25f;
 constexpr size_t kGuard = 32;
-
-std::vector<float> random_values(size_t n, unsigned seed) {
-  std::mt19937 rng(seed);
-  std::uniform_real_distribution<float> dist(-1, 1);
-  std::vector<float> v(n);
-  for (float& x : v) x = dist(rng);
-  return v;
-}
 
 std::vector<float> pack(const std::vector<float>& b, int64_t k, int64_t n) {
   std::vector<float> packed(static_cast<size_t>(packed_panel_count(n) * k * kPackedPanelWidth));
@@ -40,7 +33,7 @@ std::vector<float> pack(const std::vector<float>& b, int64_t k, int64_t n) {
 // A (m x k, leading dimension lda) with NaN in the columns past k: a kernel
 // reading them would spoil its results.
 std::vector<float> strided_a(int64_t m, int64_t k, int64_t lda, unsigned seed) {
-  std::vector<float> a = random_values(static_cast<size_t>(m * lda), seed);
+  std::vector<float> a = test::pseudo_random(static_cast<size_t>(m * lda), seed);
   for (int64_t i = 0; i < m; ++i)
     for (int64_t p = k; p < lda; ++p) a[static_cast<size_t>(i * lda + p)] = std::numeric_limits<float>::quiet_NaN();
   return a;
@@ -118,7 +111,7 @@ TEST_P(PackedSgemmTest, MatchesDoubleProductOnOddShapes) {
         const int64_t lda = k + 3, ldc = n + 5;
         const unsigned seed = static_cast<unsigned>(m * 10000 + n * 100 + k);
         const std::vector<float> a = strided_a(m, k, lda, seed);
-        const std::vector<float> b = random_values(static_cast<size_t>(k * n), seed + 1);
+        const std::vector<float> b = test::pseudo_random(static_cast<size_t>(k * n), seed + 1);
         const std::vector<float> packed = pack(b, k, n);
         // C's padding columns and a guard band after its last row hold sentinels.
         std::vector<float> c(static_cast<size_t>(m * ldc) + kGuard, kSentinel);
@@ -151,7 +144,7 @@ TEST_P(PackedSgemmTest, MatchesDoubleProductOnOddShapes) {
 TEST_P(PackedSgemmTest, SplitCallsGiveTheBitsOfOneCall) {
   constexpr int64_t m = 25, n = 75, k = 67, lda = k + 1, ldc = n + 2;
   const std::vector<float> a = strided_a(m, k, lda, 1);
-  const std::vector<float> packed = pack(random_values(static_cast<size_t>(k * n), 2), k, n);
+  const std::vector<float> packed = pack(test::pseudo_random(static_cast<size_t>(k * n), 2), k, n);
   const auto product = [&](const std::vector<int64_t>& row_pieces, const std::vector<int64_t>& panel_pieces) {
     std::vector<float> c(static_cast<size_t>(m * ldc), kSentinel);
     int64_t first_row = 0;
@@ -181,9 +174,9 @@ TEST_P(PackedSgemmTest, SplitCallsGiveTheBitsOfOneCall) {
 // places in a tile for every kernel), and alone, gives the same bits.
 TEST_P(PackedSgemmTest, RowResultDoesNotDependOnItsPlaceInATile) {
   constexpr int64_t m = 13, n = 40, k = 70;
-  std::vector<float> a = random_values(static_cast<size_t>(m * k), 3);
+  std::vector<float> a = test::pseudo_random(static_cast<size_t>(m * k), 3);
   for (int64_t row : {7, 12}) std::copy_n(a.begin(), k, a.begin() + row * k);
-  const std::vector<float> packed = pack(random_values(static_cast<size_t>(k * n), 4), k, n);
+  const std::vector<float> packed = pack(test::pseudo_random(static_cast<size_t>(k * n), 4), k, n);
   std::vector<float> c(static_cast<size_t>(m * n)), alone(static_cast<size_t>(n));
   kernel()({a.data(), k, packed.data(), k, n, c.data(), n, m, 0, packed_panel_count(n)});
   kernel()({a.data(), k, packed.data(), k, n, alone.data(), n, 1, 0, packed_panel_count(n)});

@@ -10,9 +10,9 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
-#include <random>
 
 #include "graph/shape_inference.h"
+#include "fusion_test_util.h"
 #include "graph_builders.h"
 #include "ops/registry.h"
 #include "ops/x86/packed_sgemm.h"
@@ -27,14 +27,6 @@ using test::make_node;
 
 const OpResolver& ops() { return OpRegistry::instance(); }
 
-Tensor random_tensor(const Shape& shape, unsigned seed, float lo = -1, float hi = 1) {
-  Tensor t(DType::kFloat, shape);
-  std::mt19937 rng(seed);
-  std::uniform_real_distribution<float> dist(lo, hi);
-  for (int64_t i = 0; i < t.numel(); ++i) t.data<float>()[i] = dist(rng);
-  return t;
-}
-
 // x[batch, seq, k], symbolic in batch and seq.
 void add_sequence_input(Graph& g, const std::string& name, int64_t k) {
   test::add_input(g, name, DType::kFloat, {Dim::named("batch"), Dim::named("seq"), Dim::known(k)});
@@ -48,7 +40,7 @@ TEST(WeightPacking, MatMulOnA2DInitializerBecomesPackedMatMul) {
   constexpr int64_t k = 5, n = 20;
   Graph g = test::make_graph();
   add_sequence_input(g, "x", k);
-  const Tensor w = random_tensor({k, n}, 1);
+  const Tensor w = test::random_tensor({k, n}, 1);
   g.initializers["w"] = w;
   g.nodes.push_back(make_node("MatMul", "proj", {"x", "w"}, {"y"}));
   test::add_output(g, "y");
@@ -80,7 +72,7 @@ TEST(WeightPacking, WeightOfTwoMatMulsIsPackedOnce) {
   Graph g = test::make_graph();
   add_sequence_input(g, "x1", 8);
   add_sequence_input(g, "x2", 8);
-  g.initializers["w"] = random_tensor({8, 33}, 1);
+  g.initializers["w"] = test::random_tensor({8, 33}, 1);
   g.nodes.push_back(make_node("MatMul", "mm1", {"x1", "w"}, {"y1"}));
   g.nodes.push_back(make_node("MatMul", "mm2", {"x2", "w"}, {"y2"}));
   test::add_output(g, "y1");
@@ -97,7 +89,7 @@ TEST(WeightPacking, WeightAlsoReadByAnotherNodeStays) {
   Graph g = test::make_graph();
   add_sequence_input(g, "x", 4);
   test::add_input(g, "bias", DType::kFloat, {Dim::known(6)});
-  g.initializers["w"] = random_tensor({4, 6}, 1);
+  g.initializers["w"] = test::random_tensor({4, 6}, 1);
   g.nodes.push_back(make_node("MatMul", "mm", {"x", "w"}, {"y"}));
   g.nodes.push_back(make_node("Add", "add", {"w", "bias"}, {"z"}));
   test::add_output(g, "y");
@@ -117,7 +109,7 @@ TEST(WeightPacking, LeavesMatMulsWithoutA2DInitializerAlone) {
   Graph g = test::make_graph();
   add_sequence_input(g, "x", 4);
   test::add_input(g, "b", DType::kFloat, {Dim::known(4), Dim::known(6)});
-  g.initializers["w3"] = random_tensor({2, 4, 6}, 1);
+  g.initializers["w3"] = test::random_tensor({2, 4, 6}, 1);
   g.nodes.push_back(make_node("MatMul", "input_b", {"x", "b"}, {"y1"}));
   g.nodes.push_back(make_node("MatMul", "rank3_b", {"x", "w3"}, {"y2"}));
   test::add_output(g, "y1");
@@ -139,9 +131,9 @@ constexpr int64_t kDepth = 384, kHidden = 300, kClasses = 17;
 Graph mlp_graph() {
   Graph g = test::make_graph();
   add_sequence_input(g, "x", kDepth);
-  g.initializers["w1"] = random_tensor({kDepth, kHidden}, 1, -0.1f, 0.1f);
-  g.initializers["b1"] = random_tensor({kHidden}, 2);
-  g.initializers["w2"] = random_tensor({kHidden, kClasses}, 3, -0.1f, 0.1f);
+  g.initializers["w1"] = test::random_tensor({kDepth, kHidden}, 1, 0.1f);
+  g.initializers["b1"] = test::random_tensor({kHidden}, 2);
+  g.initializers["w2"] = test::random_tensor({kHidden, kClasses}, 3, 0.1f);
   g.nodes.push_back(make_node("MatMul", "mm1", {"x", "w1"}, {"h0"}));
   g.nodes.push_back(make_node("Add", "add1", {"h0", "b1"}, {"h1"}));
   g.nodes.push_back(make_node("Relu", "relu", {"h1"}, {"h"}));
@@ -163,7 +155,7 @@ TEST(WeightPacking, PackedSessionMatchesReferenceKernels) {
   EXPECT_EQ(count_ops(fast.graph(), "PackedMatMul"), 2);
   EXPECT_EQ(count_ops(reference.graph(), "PackedMatMul"), 0);
   EXPECT_EQ(count_ops(reference.graph(), "MatMul"), 2);
-  const Tensor x = random_tensor({2, 5, kDepth}, 4);
+  const Tensor x = test::random_tensor({2, 5, kDepth}, 4);
   const std::vector<Tensor> got = run_on_two_threads(fast, x);
   const std::vector<Tensor> want = reference.run({{"x", x}});
   ASSERT_EQ(got.size(), 2u);
@@ -181,7 +173,7 @@ TEST(WeightPacking, PackedSessionMatchesReferenceKernels) {
 TEST(WeightPacking, BatchGivesTheBitsOfEachSequenceAlone) {
   const Session session(mlp_graph());
   constexpr int64_t kBatch = 2, kSeq = 5;
-  const Tensor x = random_tensor({kBatch, kSeq, kDepth}, 5);
+  const Tensor x = test::random_tensor({kBatch, kSeq, kDepth}, 5);
   const std::vector<Tensor> batch = run_on_two_threads(session, x);
   ASSERT_EQ(batch.size(), 2u);
   for (int64_t s = 0; s < kBatch; ++s) {
@@ -203,8 +195,8 @@ TEST(WeightPacking, BiasGeluFoldsIntoThePackedProduct) {
   const auto graph = [] {
     Graph g = test::make_graph();
     add_sequence_input(g, "x", kDepth);
-    g.initializers["w"] = random_tensor({kDepth, kHidden}, 6, -0.1f, 0.1f);
-    g.initializers["b"] = random_tensor({kHidden}, 7);
+    g.initializers["w"] = test::random_tensor({kDepth, kHidden}, 6, 0.1f);
+    g.initializers["b"] = test::random_tensor({kHidden}, 7);
     g.nodes.push_back(make_node("MatMul", "mm", {"x", "w"}, {"h"}));
     Node gelu = make_node("BiasGelu", "gelu", {"h", "b"}, {"y"});
     gelu.domain = "com.microsoft";
@@ -220,7 +212,7 @@ TEST(WeightPacking, BiasGeluFoldsIntoThePackedProduct) {
   EXPECT_EQ(fast.graph().nodes[0].op_type, "PackedMatMul");
   EXPECT_EQ(fast.graph().nodes[0].attr_string("activation", ""), "gelu");
   EXPECT_EQ(count_ops(reference.graph(), "BiasGelu"), 1);
-  const Tensor x = random_tensor({2, 5, kDepth}, 8);
+  const Tensor x = test::random_tensor({2, 5, kDepth}, 8);
   const Tensor got = run_on_two_threads(fast, x).at(0);
   const Tensor want = reference.run({{"x", x}}).at(0);
   ASSERT_EQ(got.shape(), want.shape());
