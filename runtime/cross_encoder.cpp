@@ -91,13 +91,13 @@ struct CrossEncoder::Impl {
   Activation activation = Activation::none;
   std::vector<InputRole> input_roles;  // per graph input
   size_t logits_output = 0;            // index among the graph outputs
-  mutable ThreadArena threads;
+  ThreadArena& threads;
 
   Impl(const std::filesystem::path& dir, const CrossEncoderOptions& opts)
       : directory(ModelDirectory::open(dir, opts.onnx_file)),
         tokenizer(Tokenizer::from_dir(dir)),
         options(opts),
-        threads(opts.threads == 0 ? available_cpus() : opts.threads) {
+        threads(thread_arena(opts.threads == 0 ? available_cpus() : opts.threads)) {
     if (options.batch_size == 0) throw Error("batch_size must be at least 1");
     session = Session::load(directory.onnx_file);
     const std::string file = directory.onnx_file.string();

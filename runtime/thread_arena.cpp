@@ -5,6 +5,8 @@
 
 #include <cstdlib>
 #include <cstring>
+#include <map>
+#include <mutex>
 #include <vector>
 
 namespace xenc {
@@ -60,5 +62,15 @@ ThreadArena::ThreadArena(size_t threads) : arena_(static_cast<int>(threads)) {
 }
 
 ThreadArena::~ThreadArena() = default;
+
+ThreadArena& thread_arena(size_t threads) {
+  static std::mutex mutex;
+  // Never destroyed (see thread_arena.h); reachable, so not a leak.
+  static auto* arenas = new std::map<size_t, ThreadArena*>();
+  const std::lock_guard lock(mutex);
+  ThreadArena*& arena = (*arenas)[threads];
+  if (!arena) arena = new ThreadArena(threads);
+  return *arena;
+}
 
 }  // namespace xenc

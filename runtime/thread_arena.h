@@ -8,6 +8,11 @@
 // virtual machine, 1 to 8 ms before the worker joined, so the first
 // milliseconds of every request after a pause ran on one thread. Pinned,
 // it joined in about 0.1 ms. XENC_PIN_THREADS=0 turns the pinning off.
+//
+// Arenas live as long as the process, one per thread count, shared by every
+// model with that count (thread_arena()): oneTBB frees an observer's
+// bookkeeping only once no worker refers to it any more, so destroying
+// pinned arenas would leave some behind with each model.
 #pragma once
 
 #include <oneapi/tbb/task_arena.h>
@@ -20,9 +25,6 @@ namespace xenc {
 
 class ThreadArena {
  public:
-  // threads: the arena's concurrency, the calling thread included (>= 1).
-  explicit ThreadArena(size_t threads);
-  ~ThreadArena();
   ThreadArena(const ThreadArena&) = delete;
   ThreadArena& operator=(const ThreadArena&) = delete;
 
@@ -33,9 +35,17 @@ class ThreadArena {
   size_t threads() const { return static_cast<size_t>(arena_.max_concurrency()); }
 
  private:
+  friend ThreadArena& thread_arena(size_t threads);
+  // threads: the arena's concurrency, the calling thread included (>= 1).
+  explicit ThreadArena(size_t threads);
+  ~ThreadArena();
+
   class WorkerPinning;
   tbb::task_arena arena_;
   std::unique_ptr<WorkerPinning> pinning_;
 };
+
+// The process's arena of `threads` threads (>= 1), made on first use.
+ThreadArena& thread_arena(size_t threads);
 
 }  // namespace xenc

@@ -43,8 +43,9 @@ int worker_mask_size(ThreadArena& arena) {
 
 TEST(ThreadArena, PinsEachWorkerToOneCpu) {
   if (allowed_cpu_count() < 2) GTEST_SKIP() << "this process may use one CPU only: nothing to pin workers to";
-  ThreadArena arena(2);
+  ThreadArena& arena = thread_arena(2);
   EXPECT_EQ(arena.threads(), 2u);
+  EXPECT_EQ(&thread_arena(2), &arena);  // one per thread count
   EXPECT_EQ(worker_mask_size(arena), 1);
 }
 

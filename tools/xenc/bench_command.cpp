@@ -369,7 +369,7 @@ void print_text(const Json& report, const Workload& w) {
 
 void bench(const BenchArgs& args) {
   const size_t threads = args.threads == 0 ? available_cpus() : args.threads;
-  ThreadArena arena(threads);
+  ThreadArena& arena = thread_arena(threads);
   const ScratchDir scratch;
   const Workload w = args.pairs.empty() ? synthetic_workload(args, onnx_file_of(args), arena, scratch)
                                         : pairs_workload(args, threads, scratch);
