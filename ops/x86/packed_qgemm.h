@@ -1,0 +1,62 @@
+// Integer products for int8 MatMuls: C (int32, M x N) = A (uint8, M x K) *
+// B (int8, K x N), with B packed once into panels of 16 columns whose
+// depth runs in groups of 4 (the operand layout of vpdpbusd): group g of
+// panel p holds, column by column, B's 4 values of rows 4g..4g+3 (64
+// bytes). Depth and columns are zero-padded, so a panel is whole.
+//
+// Integer sums are exact, so every path gives the same int32 results, and
+// zero points and scales are the caller's (ops/fast/ applies them).
+#pragma once
+
+#include <cstdint>
+
+#include "ops/common/isa.h"
+
+namespace xenc {
+
+constexpr int64_t kQPanelWidth = 16;
+constexpr int64_t kQDepthGroup = 4;
+
+// Depth rounded up to whole groups.
+int64_t qgemm_padded_depth(int64_t k);
+int64_t qgemm_panel_count(int64_t n);
+// Bytes of B packed: panels x padded depth x 16.
+int64_t qgemm_packed_bytes(int64_t k, int64_t n);
+
+// Writes B (k x n int8, row-major, leading dimension n) in the packed layout.
+void pack_qgemm_weights(const int8_t* b, int64_t k, int64_t n, int8_t* packed);
+
+// Rows [0, rows) of A times panels [first_panel, first_panel + panels) of
+// the packed B into the matching columns of C (columns past n untouched).
+// A's rows are read up to column k only.
+struct PackedQgemmBlock {
+  const uint8_t* a = nullptr;  // rows x k, leading dimension lda
+  int64_t lda = 0;
+  const int8_t* packed = nullptr;  // the whole packed B
+  int64_t k = 0, n = 0;
+  int32_t* c = nullptr;  // rows x n, leading dimension ldc
+  int64_t ldc = 0;
+  int64_t rows = 0;
+  int64_t first_panel = 0, panels = 0;
+};
+
+using PackedQgemmFn = void (*)(const PackedQgemmBlock& block);
+
+// The paths: portable C++; AVX2 (uint8 and int8 widened to int16 for
+// vpmaddwd, so no vpmaddubsw saturation); AVX-512 VNNI (vpdpbusd).
+enum class QgemmPath { scalar, avx2, avx512_vnni };
+
+void packed_qgemm_scalar(const PackedQgemmBlock& block);
+void packed_qgemm_avx2(const PackedQgemmBlock& block);
+void packed_qgemm_avx512_vnni(const PackedQgemmBlock& block);
+
+bool qgemm_path_supported(QgemmPath path);
+const char* qgemm_path_name(QgemmPath path);
+// The kernel of `path`, which the CPU must support.
+PackedQgemmFn packed_qgemm_kernel(QgemmPath path);
+// The best path within selected_isa() (XENC_ISA=avx2 forces the AVX2 path,
+// XENC_ISA=scalar the portable one).
+QgemmPath selected_qgemm_path();
+PackedQgemmFn packed_qgemm_kernel();
+
+}  // namespace xenc
