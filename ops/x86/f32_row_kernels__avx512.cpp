@@ -1,14 +1,7 @@
 // The float row kernels for AVX-512 (F + DQ): 16 lanes, tails through
 // mask registers. Compiled with -mavx512f -mavx512dq -mavx512bw -mavx512vl
 // -mavx2 -mfma (CMakeLists.txt).
-// GCC 12's AVX-512 intrinsics pass _mm512_undefined_ps() as the unused
-// merge source, which its own -Wuninitialized flags once inlined (GCC bug
-// 105593, fixed in GCC 13).
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wuninitialized"
-#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
-#include <immintrin.h>
-#pragma GCC diagnostic pop
+#include "ops/x86/avx512_intrinsics.h"
 
 #include <cstddef>
 

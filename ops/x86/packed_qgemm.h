@@ -11,6 +11,7 @@
 #include <cstdint>
 
 #include "ops/common/isa.h"
+#include "ops/x86/packed_gemm_block.h"
 
 namespace xenc {
 
@@ -26,19 +27,7 @@ int64_t qgemm_packed_bytes(int64_t k, int64_t n);
 // Writes B (k x n int8, row-major, leading dimension n) in the packed layout.
 void pack_qgemm_weights(const int8_t* b, int64_t k, int64_t n, int8_t* packed);
 
-// Rows [0, rows) of A times panels [first_panel, first_panel + panels) of
-// the packed B into the matching columns of C (columns past n untouched).
-// A's rows are read up to column k only.
-struct PackedQgemmBlock {
-  const uint8_t* a = nullptr;  // rows x k, leading dimension lda
-  int64_t lda = 0;
-  const int8_t* packed = nullptr;  // the whole packed B
-  int64_t k = 0, n = 0;
-  int32_t* c = nullptr;  // rows x n, leading dimension ldc
-  int64_t ldc = 0;
-  int64_t rows = 0;
-  int64_t first_panel = 0, panels = 0;
-};
+using PackedQgemmBlock = PackedGemmBlock<uint8_t, int8_t, int32_t>;  // A, B and C values
 
 using PackedQgemmFn = void (*)(const PackedQgemmBlock& block);
 

@@ -1,14 +1,12 @@
-// The packed int8 GEMM for AVX2: tiles of up to 6 rows by half a panel (8
-// columns). A's four uint8 values and each column's four int8 values are
+// The packed int8 GEMM for AVX2: tiles of up to 6 rows by one panel, in two
+// halves of 8 columns. A's four uint8 values and each column's four int8 values are
 // widened to int16 and multiplied by vpmaddwd, whose pair sums cannot
 // saturate (vpmaddubsw's can: 2 x 255 x 127 > 32767); two int32 lanes per
 // column are added at the end. Compiled with -mavx2 -mfma (CMakeLists.txt).
 #include <immintrin.h>
 
 #include <algorithm>
-#include <array>
 #include <cstring>
-#include <utility>
 
 #include "ops/x86/packed_qgemm.h"
 #include "ops/x86/packed_qgemm_quads.h"
@@ -18,8 +16,6 @@ namespace {
 
 constexpr int64_t kMaxRows = 6;
 constexpr int64_t kHalfWidth = kQPanelWidth / 2;
-
-using TileFn = void (*)(const PackedQgemmBlock& g, int64_t row, int64_t panel, int64_t half);
 
 // Per column pair (c, c + 1), acc0 holds [c0 c0 c1 c1 | c2 c2 c3 c3] and
 // acc1 the same for columns 4-7; returns the eight column sums in order.
@@ -38,7 +34,7 @@ void store_first(int32_t* p, __m256i v, int64_t count) {
 }
 
 template <int kRows>
-void tile(const PackedQgemmBlock& g, int64_t row, int64_t panel, int64_t half) {
+void half_tile(const PackedQgemmBlock& g, int64_t row, int64_t panel, int64_t half) {
   const uint8_t* a = g.a + row * g.lda;
   const int8_t* b = g.packed + panel * qgemm_padded_depth(g.k) * kQPanelWidth + half * kHalfWidth * kQDepthGroup;
   __m256i acc[kRows][2];
@@ -69,20 +65,17 @@ void tile(const PackedQgemmBlock& g, int64_t row, int64_t panel, int64_t half) {
     store_first(g.c + (row + r) * g.ldc + first, column_sums(acc[r][0], acc[r][1]), g.n - first);
 }
 
-template <size_t... kRowsMinusOne>
-constexpr std::array<TileFn, sizeof...(kRowsMinusOne)> tiles(std::index_sequence<kRowsMinusOne...>) {
-  return {&tile<static_cast<int>(kRowsMinusOne) + 1>...};
-}
-
-constexpr auto kTiles = tiles(std::make_index_sequence<kMaxRows>());
+// A tile is both halves of its panel (the second only where it has columns).
+template <int kRows, int /* one panel */>
+struct Tile {
+  static void run(const PackedQgemmBlock& g, int64_t row, int64_t panel) {
+    for (int64_t half = 0; half < 2 && panel * kQPanelWidth + half * kHalfWidth < g.n; ++half)
+      half_tile<kRows>(g, row, panel, half);
+  }
+};
 
 }  // namespace
 
-void packed_qgemm_avx2(const PackedQgemmBlock& g) {
-  for (int64_t panel = g.first_panel; panel < g.first_panel + g.panels; ++panel)
-    for (int64_t half = 0; half < 2 && panel * kQPanelWidth + half * kHalfWidth < g.n; ++half)
-      for (int64_t row = 0; row < g.rows; row += kMaxRows)
-        kTiles[static_cast<size_t>(std::min(kMaxRows, g.rows - row) - 1)](g, row, panel, half);
-}
+void packed_qgemm_avx2(const PackedQgemmBlock& g) { for_each_tile<Tile, kMaxRows, 1>(g); }
 
 }  // namespace xenc

@@ -2,15 +2,9 @@
 // panels (32 columns), 24 int32 accumulators; vpdpbusd multiplies four
 // uint8 values of A (broadcast) by four int8 values of each column at once.
 // Compiled with -mavx512f -mavx512bw -mavx512vl -mavx512vnni (CMakeLists.txt).
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wuninitialized"
-#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
-#include <immintrin.h>
-#pragma GCC diagnostic pop
+#include "ops/x86/avx512_intrinsics.h"
 
 #include <algorithm>
-#include <array>
-#include <utility>
 
 #include "ops/x86/packed_qgemm.h"
 #include "ops/x86/packed_qgemm_quads.h"
@@ -21,64 +15,49 @@ namespace {
 constexpr int64_t kMaxRows = 12;
 constexpr int64_t kGroupBytes = kQDepthGroup * kQPanelWidth;
 
-using TileFn = void (*)(const PackedQgemmBlock& g, int64_t row, int64_t panel);
-
 template <int kRows, int kPanels>
-void tile(const PackedQgemmBlock& g, int64_t row, int64_t panel) {
-  const int64_t panel_stride = qgemm_padded_depth(g.k) * kQPanelWidth;
-  const uint8_t* a = g.a + row * g.lda;
-  const int8_t* b = g.packed + panel * panel_stride;
-  __m512i acc[kRows][kPanels];
+struct Tile {
+  static void run(const PackedQgemmBlock& g, int64_t row, int64_t panel) {
+    const int64_t panel_stride = qgemm_padded_depth(g.k) * kQPanelWidth;
+    const uint8_t* a = g.a + row * g.lda;
+    const int8_t* b = g.packed + panel * panel_stride;
+    __m512i acc[kRows][kPanels];
 #pragma GCC unroll 16
-  for (int r = 0; r < kRows; ++r)
+    for (int r = 0; r < kRows; ++r)
 #pragma GCC unroll 2
-    for (int q = 0; q < kPanels; ++q) acc[r][q] = _mm512_setzero_si512();
-  const auto group_step = [&](int64_t p, auto quad_of_row) {
-    __m512i w[kPanels];
+      for (int q = 0; q < kPanels; ++q) acc[r][q] = _mm512_setzero_si512();
+    const auto group_step = [&](int64_t p, auto quad_of_row) {
+      __m512i w[kPanels];
 #pragma GCC unroll 2
-    for (int q = 0; q < kPanels; ++q) w[q] = _mm512_loadu_si512(b + q * panel_stride + p * kQPanelWidth);
+      for (int q = 0; q < kPanels; ++q) w[q] = _mm512_loadu_si512(b + q * panel_stride + p * kQPanelWidth);
 #pragma GCC unroll 16
-    for (int r = 0; r < kRows; ++r) {
-      const __m512i x = quad_of_row(r);
+      for (int r = 0; r < kRows; ++r) {
+        const __m512i x = quad_of_row(r);
 #pragma GCC unroll 2
-      for (int q = 0; q < kPanels; ++q) acc[r][q] = _mm512_dpbusd_epi32(acc[r][q], x, w[q]);
+        for (int q = 0; q < kPanels; ++q) acc[r][q] = _mm512_dpbusd_epi32(acc[r][q], x, w[q]);
+      }
+    };
+    const int64_t whole = g.k / kQDepthGroup * kQDepthGroup;
+    for (int64_t p = 0; p < whole; p += kQDepthGroup)
+      // A broadcast straight from memory (a load, where a broadcast from a
+      // general register would also take a shuffle).
+      group_step(p, [&](int r) { return _mm512_broadcastd_epi32(_mm_loadu_si32(a + r * g.lda + p)); });
+    if (whole < g.k)
+      group_step(whole, [&](int r) { return _mm512_set1_epi32(a_quad(a + r * g.lda, whole, g.k)); });
+#pragma GCC unroll 2
+    for (int q = 0; q < kPanels; ++q) {
+      const int64_t first = (panel + q) * kQPanelWidth;
+      const auto mask = static_cast<__mmask16>((1u << std::min(kQPanelWidth, g.n - first)) - 1u);
+#pragma GCC unroll 16
+      for (int r = 0; r < kRows; ++r) _mm512_mask_storeu_epi32(g.c + (row + r) * g.ldc + first, mask, acc[r][q]);
     }
-  };
-  const int64_t whole = g.k / kQDepthGroup * kQDepthGroup;
-  for (int64_t p = 0; p < whole; p += kQDepthGroup)
-    // A broadcast straight from memory (a load, where a broadcast from a
-    // general register would also take a shuffle).
-    group_step(p, [&](int r) { return _mm512_broadcastd_epi32(_mm_loadu_si32(a + r * g.lda + p)); });
-  if (whole < g.k)
-    group_step(whole, [&](int r) { return _mm512_set1_epi32(a_quad(a + r * g.lda, whole, g.k)); });
-#pragma GCC unroll 2
-  for (int q = 0; q < kPanels; ++q) {
-    const int64_t first = (panel + q) * kQPanelWidth;
-    const auto mask = static_cast<__mmask16>((1u << std::min(kQPanelWidth, g.n - first)) - 1u);
-#pragma GCC unroll 16
-    for (int r = 0; r < kRows; ++r) _mm512_mask_storeu_epi32(g.c + (row + r) * g.ldc + first, mask, acc[r][q]);
   }
-}
-
-template <int kPanels, size_t... kRowsMinusOne>
-constexpr std::array<TileFn, sizeof...(kRowsMinusOne)> tiles(std::index_sequence<kRowsMinusOne...>) {
-  return {&tile<static_cast<int>(kRowsMinusOne) + 1, kPanels>...};
-}
-
-constexpr auto kPairTiles = tiles<2>(std::make_index_sequence<kMaxRows>());
-constexpr auto kSingleTiles = tiles<1>(std::make_index_sequence<kMaxRows>());
+};
 
 static_assert(kGroupBytes == 64, "a depth group of a panel is one zmm register");
 
 }  // namespace
 
-void packed_qgemm_avx512_vnni(const PackedQgemmBlock& g) {
-  const int64_t end = g.first_panel + g.panels;
-  for (int64_t panel = g.first_panel; panel < end; panel += 2) {
-    const auto& table = panel + 1 < end ? kPairTiles : kSingleTiles;
-    for (int64_t row = 0; row < g.rows; row += kMaxRows)
-      table[static_cast<size_t>(std::min(kMaxRows, g.rows - row) - 1)](g, row, panel);
-  }
-}
+void packed_qgemm_avx512_vnni(const PackedQgemmBlock& g) { for_each_tile<Tile, kMaxRows, 2>(g); }
 
 }  // namespace xenc

@@ -13,6 +13,7 @@
 #include <cstdint>
 
 #include "ops/common/isa.h"
+#include "ops/x86/packed_gemm_block.h"
 
 namespace xenc {
 
@@ -28,18 +29,7 @@ void pack_sgemm_weights(const float* b, int64_t k, int64_t n, float* packed);
 void pack_sgemm_panels(const float* b, int64_t row_stride, int64_t column_stride, int64_t k, int64_t n,
                        float* packed);
 
-// Rows [0, rows) of A times panels [first_panel, first_panel + panels) of
-// the packed B, into the matching columns of C (columns past n untouched).
-struct PackedSgemmBlock {
-  const float* a = nullptr;  // rows x k, leading dimension lda
-  int64_t lda = 0;
-  const float* packed = nullptr;  // the whole packed B
-  int64_t k = 0, n = 0;
-  float* c = nullptr;  // rows x n, leading dimension ldc
-  int64_t ldc = 0;
-  int64_t rows = 0;
-  int64_t first_panel = 0, panels = 0;
-};
+using PackedSgemmBlock = PackedGemmBlock<float, float, float>;  // A, B and C values
 
 using PackedSgemmFn = void (*)(const PackedSgemmBlock& block);
 

@@ -4,8 +4,6 @@
 #include <immintrin.h>
 
 #include <algorithm>
-#include <array>
-#include <utility>
 
 #include "ops/x86/packed_sgemm.h"
 
@@ -14,8 +12,6 @@ namespace {
 
 constexpr int64_t kMaxRows = 6;
 constexpr int64_t kLanes = 8;
-
-using TileFn = void (*)(const PackedSgemmBlock& g, int64_t row, int64_t panel);
 
 // Stores the first `count` lanes of v (all when count >= 8, none when <= 0).
 void store_first(float* p, __m256 v, int64_t count) {
@@ -27,46 +23,37 @@ void store_first(float* p, __m256 v, int64_t count) {
   }
 }
 
-template <int kRows>
-void tile(const PackedSgemmBlock& g, int64_t row, int64_t panel) {
-  const int64_t k = g.k;
-  const float* a = g.a + row * g.lda;
-  const float* b = g.packed + panel * k * kPackedPanelWidth;
-  __m256 acc[kRows][2];
+template <int kRows, int /* one panel */>
+struct Tile {
+  static void run(const PackedSgemmBlock& g, int64_t row, int64_t panel) {
+    const int64_t k = g.k;
+    const float* a = g.a + row * g.lda;
+    const float* b = g.packed + panel * k * kPackedPanelWidth;
+    __m256 acc[kRows][2];
 #pragma GCC unroll 8
-  for (int r = 0; r < kRows; ++r) acc[r][0] = acc[r][1] = _mm256_setzero_ps();
-  for (int64_t p = 0; p < k; ++p) {
-    const __m256 w0 = _mm256_loadu_ps(b + p * kPackedPanelWidth);
-    const __m256 w1 = _mm256_loadu_ps(b + p * kPackedPanelWidth + kLanes);
+    for (int r = 0; r < kRows; ++r) acc[r][0] = acc[r][1] = _mm256_setzero_ps();
+    for (int64_t p = 0; p < k; ++p) {
+      const __m256 w0 = _mm256_loadu_ps(b + p * kPackedPanelWidth);
+      const __m256 w1 = _mm256_loadu_ps(b + p * kPackedPanelWidth + kLanes);
+#pragma GCC unroll 8
+      for (int r = 0; r < kRows; ++r) {
+        const __m256 x = _mm256_broadcast_ss(a + r * g.lda + p);
+        acc[r][0] = _mm256_fmadd_ps(x, w0, acc[r][0]);
+        acc[r][1] = _mm256_fmadd_ps(x, w1, acc[r][1]);
+      }
+    }
+    const int64_t first = panel * kPackedPanelWidth, width = std::min(kPackedPanelWidth, g.n - first);
 #pragma GCC unroll 8
     for (int r = 0; r < kRows; ++r) {
-      const __m256 x = _mm256_broadcast_ss(a + r * g.lda + p);
-      acc[r][0] = _mm256_fmadd_ps(x, w0, acc[r][0]);
-      acc[r][1] = _mm256_fmadd_ps(x, w1, acc[r][1]);
+      float* c = g.c + (row + r) * g.ldc + first;
+      store_first(c, acc[r][0], width);
+      store_first(c + kLanes, acc[r][1], width - kLanes);
     }
   }
-  const int64_t first = panel * kPackedPanelWidth, width = std::min(kPackedPanelWidth, g.n - first);
-#pragma GCC unroll 8
-  for (int r = 0; r < kRows; ++r) {
-    float* c = g.c + (row + r) * g.ldc + first;
-    store_first(c, acc[r][0], width);
-    store_first(c + kLanes, acc[r][1], width - kLanes);
-  }
-}
-
-template <size_t... kRowsMinusOne>
-constexpr std::array<TileFn, sizeof...(kRowsMinusOne)> tiles(std::index_sequence<kRowsMinusOne...>) {
-  return {&tile<static_cast<int>(kRowsMinusOne) + 1>...};
-}
-
-constexpr auto kTiles = tiles(std::make_index_sequence<kMaxRows>());
+};
 
 }  // namespace
 
-void packed_sgemm_avx2(const PackedSgemmBlock& g) {
-  for (int64_t panel = g.first_panel; panel < g.first_panel + g.panels; ++panel)
-    for (int64_t row = 0; row < g.rows; row += kMaxRows)
-      kTiles[static_cast<size_t>(std::min(kMaxRows, g.rows - row) - 1)](g, row, panel);
-}
+void packed_sgemm_avx2(const PackedSgemmBlock& g) { for_each_tile<Tile, kMaxRows, 1>(g); }
 
 }  // namespace xenc
