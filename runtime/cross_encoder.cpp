@@ -99,7 +99,9 @@ struct CrossEncoder::Impl {
         options(opts),
         threads(thread_arena(opts.threads == 0 ? available_cpus() : opts.threads)) {
     if (options.batch_size == 0) throw Error("batch_size must be at least 1");
-    session = Session::load(directory.onnx_file);
+    SessionOptions session_options;
+    if (options.precision == Precision::int8) session_options.precision = MatMulPrecision::int8;
+    session = Session::load(directory.onnx_file, session_options);
     const std::string file = directory.onnx_file.string();
     for (const GraphValue& input : session->inputs()) input_roles.push_back(input_role(input, file));
     if (std::ranges::find(input_roles, InputRole::input_ids) == input_roles.end())

@@ -30,8 +30,12 @@
 
 namespace xenc {
 
-// Number format of the weights and kernels. Only fp32 runs today.
-enum class Precision { fp32 };
+// Number format of the weight products (every MatMul with a constant 2-D
+// weight; embeddings, normalizations and attention stay fp32).
+enum class Precision {
+  fp32,
+  int8,  // weights quantized per output column at load, activations per row at run time
+};
 
 // What turns the model's logits into scores.
 enum class Activation {

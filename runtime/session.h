@@ -19,6 +19,7 @@
 
 #include "graph/ir.h"
 #include "graph/op_schema.h"
+#include "ops/fast/weight_packing.h"
 #include "runtime/arena.h"
 
 namespace xenc {
@@ -26,6 +27,9 @@ namespace xenc {
 struct SessionOptions {
   bool optimize = true;            // run the default graph passes (and, with the fast kernels, pack MatMul weights)
   bool reference_kernels = false;  // run every op's reference kernel, never the fast one
+  // Of the MatMuls with constant weights (ops/fast/weight_packing.h); int8
+  // applies with the reference kernels too, which then check the fast ones.
+  MatMulPrecision precision = MatMulPrecision::fp32;
 };
 
 class Session {

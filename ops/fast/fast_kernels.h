@@ -23,6 +23,8 @@ bool fast_mat_mul(const Node& node, std::span<const Tensor* const> inputs, std::
 bool fast_gemm(const Node& node, std::span<const Tensor* const> inputs, std::span<Tensor* const> outputs);
 // ops/fast/packed_mat_mul.cpp: PackedMatMul on the packed GEMM kernels.
 bool fast_packed_mat_mul(const Node& node, std::span<const Tensor* const> inputs, std::span<Tensor* const> outputs);
+// ops/fast/quantized_mat_mul.cpp: QuantizedMatMul on the int8 GEMM kernels.
+bool fast_quantized_mat_mul(const Node& node, std::span<const Tensor* const> inputs, std::span<Tensor* const> outputs);
 // ops/fast/normalization.cpp: float Softmax over the last axis, LayerNormalization
 // with Scale and B of the normalised shape.
 bool fast_softmax(const Node& node, std::span<const Tensor* const> inputs, std::span<Tensor* const> outputs);

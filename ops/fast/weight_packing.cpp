@@ -1,9 +1,12 @@
 #include "ops/fast/weight_packing.h"
 
+#include <algorithm>
+#include <cmath>
 #include <map>
 #include <set>
 #include <vector>
 
+#include "ops/x86/packed_qgemm.h"
 #include "ops/x86/packed_sgemm.h"
 
 namespace xenc {
@@ -24,7 +27,24 @@ bool is_packable(const Graph& graph, const Node& node) {
   return b != graph.initializers.end() && b->second.dtype() == DType::kFloat && b->second.rank() == 2;
 }
 
-// A PackedMatMul whose output only feeds a com.microsoft BiasGelu (with a
+Attribute int_attribute(int64_t value) {
+  Attribute a;
+  a.kind = Attribute::Kind::kInt;
+  a.i = value;
+  return a;
+}
+
+Attribute string_attribute(std::string value) {
+  Attribute a;
+  a.kind = Attribute::Kind::kString;
+  a.s = std::move(value);
+  return a;
+}
+
+// Where each packed product takes its bias.
+size_t bias_input(const Node& node) { return node.op_type == "QuantizedMatMul" ? 5 : 2; }
+
+// A packed product whose output only feeds a com.microsoft BiasGelu (with a
 // constant bias of its N columns) or Gelu takes the activation over: the
 // product's rows get it while still in cache, and the separate
 // activation's buffer (the widest of a transformer layer) is never needed.
@@ -37,7 +57,7 @@ void fuse_gelu_into_packed_mat_muls(Graph& graph) {
 
   std::set<size_t> fused;
   for (Node& node : graph.nodes) {
-    if (node.op_type != "PackedMatMul" || graph_outputs.count(node.outputs[0])) continue;
+    if (node.domain != "xenc" || graph_outputs.count(node.outputs[0])) continue;
     const std::vector<size_t>& readers = consumers[node.outputs[0]];
     if (readers.size() != 1) continue;
     const Node& gelu = graph.nodes[readers[0]];
@@ -47,14 +67,12 @@ void fuse_gelu_into_packed_mat_muls(Graph& graph) {
       if (bias == graph.initializers.end() || bias->second.dtype() != DType::kFloat || bias->second.rank() != 1 ||
           bias->second.dim(0) != node.attr_int("n", -1))
         continue;
+      node.inputs.resize(bias_input(node));
       node.inputs.push_back(bias->first);
     } else if (gelu.op_type != "Gelu" || gelu.inputs.size() != 1) {
       continue;
     }
-    Attribute activation;
-    activation.kind = Attribute::Kind::kString;
-    activation.s = "gelu";
-    node.attrs["activation"] = activation;
+    node.attrs["activation"] = string_attribute("gelu");
     node.outputs = gelu.outputs;
     fused.insert(readers[0]);
   }
@@ -64,9 +82,41 @@ void fuse_gelu_into_packed_mat_muls(Graph& graph) {
   graph.nodes = std::move(kept);
 }
 
+// B as PackedMatMul's float panels.
+std::vector<Tensor> pack_fp32(const Tensor& b) {
+  const int64_t k = b.dim(0), n = b.dim(1);
+  Tensor panels(DType::kFloat, {packed_panel_count(n), k, kPackedPanelWidth});
+  pack_sgemm_weights(b.data<float>(), k, n, panels.data<float>());
+  return {std::move(panels)};
+}
+
+// B as QuantizedMatMul's int8 panels, column scales and column sums.
+std::vector<Tensor> pack_int8(const Tensor& b) {
+  const int64_t k = b.dim(0), n = b.dim(1);
+  const float* w = b.data<float>();
+  Tensor scales(DType::kFloat, {n}), sums(DType::kInt32, {n});
+  std::vector<int8_t> quantized(static_cast<size_t>(k * n));
+  for (int64_t j = 0; j < n; ++j) {
+    float largest = 0;
+    for (int64_t p = 0; p < k; ++p) largest = std::max(largest, std::fabs(w[p * n + j]));
+    const float scale = largest > 0 ? largest / 127.0f : 1.0f;
+    int32_t sum = 0;
+    for (int64_t p = 0; p < k; ++p) {
+      const float q = std::clamp(std::nearbyint(w[p * n + j] / scale), -127.0f, 127.0f);
+      quantized[static_cast<size_t>(p * n + j)] = static_cast<int8_t>(q);
+      sum += static_cast<int32_t>(q);
+    }
+    scales.data<float>()[j] = scale;
+    sums.data<int32_t>()[j] = sum;
+  }
+  Tensor panels(DType::kInt8, {qgemm_panel_count(n), qgemm_padded_depth(k), kQPanelWidth});
+  pack_qgemm_weights(quantized.data(), k, n, panels.data<int8_t>());
+  return {std::move(panels), std::move(scales), std::move(sums)};
+}
+
 }  // namespace
 
-bool pack_mat_mul_weights(Graph& graph, const OpResolver&) {
+bool pack_mat_mul_weights(Graph& graph, MatMulPrecision precision) {
   // Per weight: the MatMuls to rewrite, and whether anything else reads it.
   std::map<std::string, std::vector<Node*>> readers;
   std::map<std::string, bool> read_elsewhere;
@@ -79,24 +129,28 @@ bool pack_mat_mul_weights(Graph& graph, const OpResolver&) {
   for (const GraphValue& out : graph.outputs)
     if (graph.is_initializer(out.name)) read_elsewhere[out.name] = true;
 
+  static const char* const kPartNames[] = {"/packed", "/scales", "/column_sums"};
   for (const auto& [weight, mat_muls] : readers) {
     const auto original = graph.initializers.find(weight);
     const int64_t k = original->second.dim(0), n = original->second.dim(1);
-    const std::string packed_name = unused_name(graph, weight + "/packed");
-    Tensor panels(DType::kFloat, {packed_panel_count(n), k, kPackedPanelWidth});
-    pack_sgemm_weights(original->second.data<float>(), k, n, panels.data<float>());
+    // Deeper products than the int8 kernels' exact range stay float.
+    const bool int8 = precision == MatMulPrecision::int8 && k <= kQgemmMaxDepth;
+    std::vector<Tensor> parts = int8 ? pack_int8(original->second) : pack_fp32(original->second);
     // Dropped at once, so that loading never holds two copies of every weight.
     if (!read_elsewhere[weight]) graph.initializers.erase(original);
-    graph.initializers.emplace(packed_name, std::move(panels));
+    std::vector<std::string> names;
+    for (size_t i = 0; i < parts.size(); ++i) {
+      names.push_back(unused_name(graph, weight + kPartNames[i]));
+      graph.initializers.emplace(names.back(), std::move(parts[i]));
+    }
     for (Node* node : mat_muls) {
-      node->op_type = "PackedMatMul";
+      node->op_type = int8 ? "QuantizedMatMul" : "PackedMatMul";
       node->domain = "xenc";
       node->opset = 1;
-      node->inputs[1] = packed_name;
-      Attribute columns;
-      columns.kind = Attribute::Kind::kInt;
-      columns.i = n;
-      node->attrs = {{"n", columns}};
+      node->inputs.resize(1);
+      node->inputs.insert(node->inputs.end(), names.begin(), names.end());
+      node->attrs = {{"n", int_attribute(n)}};
+      if (int8) node->attrs["a_quantization"] = string_attribute("row");
     }
   }
   if (readers.empty()) return false;

@@ -1,9 +1,14 @@
-// Sessions that use the fast kernels rewrite each float MatMul whose B is a
-// 2-D initializer into xenc's PackedMatMul (ops/packed_mat_mul.cpp), with B
-// packed once here instead of by every call. The packed copy replaces the
-// original unless something else still reads it (then both stay). A GELU
-// (com.microsoft Gelu or BiasGelu) that alone reads the product's output
-// is folded in (PackedMatMul's bias input and activation attribute).
+// Sessions rewrite each float MatMul whose B is a 2-D initializer into one
+// of xenc's packed products, with B prepared once here instead of by every
+// call:
+//   fp32: PackedMatMul (ops/packed_mat_mul.cpp), B as float panels;
+//   int8: QuantizedMatMul (ops/quantized_mat_mul.cpp), B quantized to int8
+//         per column (symmetric: scale = max |B[:, j]| / 127, zero point 0)
+//         and A quantized per row at run time.
+// The prepared copy replaces the original unless something else still reads
+// it (then both stay). A GELU (com.microsoft Gelu or BiasGelu) that alone
+// reads the product's output is folded in (the bias input and activation
+// attribute of both ops).
 #pragma once
 
 #include "graph/ir.h"
@@ -11,7 +16,9 @@
 
 namespace xenc {
 
-// Returns true when it rewrote anything. Has the signature of a graph pass.
-bool pack_mat_mul_weights(Graph& graph, const OpResolver& ops);
+enum class MatMulPrecision { fp32, int8 };
+
+// Returns true when it rewrote anything.
+bool pack_mat_mul_weights(Graph& graph, MatMulPrecision precision = MatMulPrecision::fp32);
 
 }  // namespace xenc

@@ -7,8 +7,10 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 
 #include "ops/common/isa.h"
+#include "ops/common/quantization.h"
 
 namespace xenc {
 
@@ -30,6 +32,11 @@ struct LayerNormStats {
   float inv_std_dev;  // 1 / sqrt(variance + epsilon)
 };
 
+struct FloatRange {
+  float min;
+  float max;
+};
+
 struct F32RowKernels {
   // y = exp(x - max x) / sum exp(x - max x), n >= 1. y may alias x.
   void (*softmax)(const float* x, float* y, size_t n);
@@ -45,6 +52,13 @@ struct F32RowKernels {
   // Element-wise y = erf(x), y = tanh(x). y may alias x.
   void (*erf)(const float* x, float* y, size_t n);
   void (*tanh)(const float* x, float* y, size_t n);
+  // The least and greatest of x[0, n), NaNs skipped ({+inf, -inf} when
+  // every value is NaN).
+  FloatRange (*min_max)(const float* x, size_t n);
+  // q[i] = quantize_uint8(x[i], quantization) (ops/common/quantization.h),
+  // the same bytes on every table; returns the sum of q. n <= 65536, so
+  // that the sum is exact in every float lane.
+  uint32_t (*quantize_uint8)(const float* x, size_t n, Uint8Quantization quantization, uint8_t* q);
 };
 
 // The table for `isa`, which the CPU must support (isa_supported).

@@ -4,6 +4,7 @@
 #include "ops/x86/avx512_intrinsics.h"
 
 #include <cstddef>
+#include <cstdint>
 
 #include "ops/x86/f32_row_math.h"
 
@@ -31,6 +32,7 @@ struct Avx512 {
   static Vec sub(Vec a, Vec b) { return _mm512_sub_ps(a, b); }
   static Vec mul(Vec a, Vec b) { return _mm512_mul_ps(a, b); }
   static Vec div(Vec a, Vec b) { return _mm512_div_ps(a, b); }
+  static Vec min(Vec a, Vec b) { return _mm512_min_ps(a, b); }
   static Vec max(Vec a, Vec b) { return _mm512_max_ps(a, b); }
   static Vec fmadd(Vec a, Vec b, Vec c) { return _mm512_fmadd_ps(a, b, c); }
   static Vec fnmadd(Vec a, Vec b, Vec c) { return _mm512_fnmadd_ps(a, b, c); }
@@ -50,7 +52,11 @@ struct Avx512 {
   static Vec select(Mask m, Vec if_true, Vec if_false) { return _mm512_mask_blend_ps(m, if_false, if_true); }
 
   static float reduce_add(Vec v) { return _mm512_reduce_add_ps(v); }
+  static float reduce_min(Vec v) { return _mm512_reduce_min_ps(v); }
   static float reduce_max(Vec v) { return _mm512_reduce_max_ps(v); }
+  static void store_bytes(uint8_t* p, Vec v, size_t count) {
+    _mm512_mask_cvtepi32_storeu_epi8(p, first_lanes(count), _mm512_cvtps_epi32(v));
+  }
 };
 
 }  // namespace

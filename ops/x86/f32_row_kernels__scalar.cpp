@@ -66,8 +66,23 @@ void tanh(const float* x, float* y, size_t n) {
   for (size_t i = 0; i < n; ++i) y[i] = std::tanh(x[i]);
 }
 
+FloatRange min_max(const float* x, size_t n) {
+  FloatRange range{INFINITY, -INFINITY};
+  for (size_t i = 0; i < n; ++i) {  // comparisons with NaN are false, so NaNs are skipped
+    if (x[i] < range.min) range.min = x[i];
+    if (x[i] > range.max) range.max = x[i];
+  }
+  return range;
+}
+
+uint32_t quantize_uint8(const float* x, size_t n, Uint8Quantization quantization, uint8_t* q) {
+  uint32_t sum = 0;
+  for (size_t i = 0; i < n; ++i) sum += q[i] = xenc::quantize_uint8(x[i], quantization);
+  return sum;
+}
+
 }  // namespace
 
-extern const F32RowKernels kF32RowKernelsScalar{softmax, layernorm, gelu, gelu_tanh, erf, tanh};
+extern const F32RowKernels kF32RowKernelsScalar{softmax, layernorm, gelu, gelu_tanh, erf, tanh, min_max, quantize_uint8};
 
 }  // namespace xenc

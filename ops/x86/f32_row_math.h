@@ -11,12 +11,13 @@
 //   zero() set1(f) load(p) store(p, v)
 //   load_first(p, count, fill)   lanes >= count hold `fill`; memory past p + count is not touched
 //   store_first(p, v, count)     writes lanes < count only
-//   add sub mul div max          max(a, b) returns b when either is NaN
+//   add sub mul div min max      min(a, b) and max(a, b) return b when either is NaN
 //   fmadd(a, b, c) = a * b + c   fnmadd(a, b, c) = c - a * b   (one rounding)
 //   abs(v)  copy_sign(magnitude, sign)  round(v) (to nearest even)
 //   pow2(k) = 2^k for integral k in [-126, 127]
 //   less(a, b) -> Mask   select(mask, if_true, if_false)
-//   reduce_add(v) reduce_max(v) -> float
+//   reduce_add(v) reduce_min(v) reduce_max(v) -> float
+//   store_bytes(p, v, count)     lanes < count, whole numbers in [0, 255], as bytes
 #pragma once
 
 #include <cstddef>
@@ -262,11 +263,47 @@ void f32_tanh(const float* x, float* y, size_t n) {
   map_row<V>(x, y, n, [](auto v) { return vec_tanh<V>(v); });
 }
 
+template <class V>
+FloatRange f32_min_max(const float* x, size_t n) {
+  constexpr float kNaN = __builtin_nanf("");
+  auto min = V::set1(__builtin_inff()), max = V::set1(-__builtin_inff());
+  // NaN (the tail's fill too) as the first operand leaves the other one.
+  for_each_vector<V>(n, [&](size_t i, size_t lanes) {
+    const auto v = load_n<V>(x + i, lanes, kNaN);
+    min = V::min(v, min);
+    max = V::max(v, max);
+  });
+  return {V::reduce_min(min), V::reduce_max(max)};
+}
+
+template <class V>
+uint32_t f32_quantize_uint8(const float* x, size_t n, Uint8Quantization quantization, uint8_t* q) {
+  if (!(quantization.scale > 0)) {
+    for (size_t i = 0; i < n; ++i) q[i] = quantization.zero_point;
+    return static_cast<uint32_t>(n) * quantization.zero_point;
+  }
+  // Division rather than a reciprocal's product, so that every value
+  // rounds as QuantizeLinear's x / scale does.
+  const auto scale = V::set1(quantization.scale), zero_point = V::set1(quantization.zero_point);
+  const auto low = V::zero(), high = V::set1(255.0f);
+  auto sum = V::zero();
+  size_t padding = 0;  // tail lanes, loaded as 0, so quantized to the zero point
+  for_each_vector<V>(n, [&](size_t i, size_t lanes) {
+    const auto shifted = V::add(V::round(V::div(load_n<V>(x + i, lanes, 0.0f), scale)), zero_point);
+    const auto v = V::min(V::max(shifted, low), high);  // NaN becomes 0
+    sum = V::add(sum, v);
+    V::store_bytes(q + i, v, lanes);
+    padding = V::kLanes - lanes;
+  });
+  return static_cast<uint32_t>(V::reduce_add(sum)) - static_cast<uint32_t>(padding) * quantization.zero_point;
+}
+
 // The table of one ISA, in F32RowKernels' field order. Profiles show the
 // kernels as f32_softmax<Avx2> and so on.
 template <class V>
 constexpr F32RowKernels f32_row_kernels_of() {
-  return {f32_softmax<V>, f32_layernorm<V>, f32_gelu<V>, f32_gelu_tanh<V>, f32_erf<V>, f32_tanh<V>};
+  return {f32_softmax<V>, f32_layernorm<V>, f32_gelu<V>,       f32_gelu_tanh<V>,
+          f32_erf<V>,     f32_tanh<V>,      f32_min_max<V>, f32_quantize_uint8<V>};
 }
 
 }  // namespace

@@ -17,6 +17,8 @@ namespace xenc {
 
 constexpr int64_t kQPanelWidth = 16;
 constexpr int64_t kQDepthGroup = 4;
+// The deepest product whose int32 sums stay exact (|A B| <= 255 * 128 per term).
+constexpr int64_t kQgemmMaxDepth = 65536;
 
 // Depth rounded up to whole groups.
 int64_t qgemm_padded_depth(int64_t k);

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "fusion_test_util.h"
 #include "ops/x86/f32_row_kernels.h"
 
 namespace xenc {
@@ -197,6 +198,47 @@ TEST_P(F32RowKernelsTest, SpecialValues) {
   EXPECT_TRUE(std::isnan(y[2]));
   EXPECT_EQ(y[3], 0.0f);
   EXPECT_FLOAT_EQ(y[6], -1e-30f);
+}
+
+TEST_P(F32RowKernelsTest, MinMaxMatchesScalarAndSkipsNaN) {
+  const float nan = std::numeric_limits<float>::quiet_NaN();
+  for (size_t n : {1, 7, 8, 15, 16, 17, 33, 384}) {
+    std::vector<float> x = test::pseudo_random(n, static_cast<uint32_t>(n));
+    x[n / 2] = nan;  // NaN at the start, middle or end of a vector: skipped
+    const FloatRange got = vec().min_max(x.data(), n), want = exact().min_max(x.data(), n);
+    EXPECT_EQ(got.min, want.min) << label("min", n);
+    EXPECT_EQ(got.max, want.max) << label("max", n);
+    if (n > 1) EXPECT_FALSE(std::isnan(got.min)) << label("min", n);
+  }
+  const std::vector<float> all_nan(5, nan);
+  const FloatRange empty = vec().min_max(all_nan.data(), all_nan.size());
+  EXPECT_EQ(empty.min, std::numeric_limits<float>::infinity());
+  EXPECT_EQ(empty.max, -std::numeric_limits<float>::infinity());
+}
+
+// The same bytes and sum as the scalar rule, including halfway values
+// (round half to even), saturation at both ends, NaN and every tail length.
+TEST_P(F32RowKernelsTest, QuantizeUint8MatchesScalar) {
+  const Uint8Quantization q = dynamic_uint8_quantization(-1.0f, 3.0f);
+  for (size_t n = 1; n <= 70; ++n) {
+    std::vector<float> x = test::pseudo_random(n, static_cast<uint32_t>(100 + n));
+    for (size_t i = 0; i < n; ++i) {
+      if (i % 5 == 1) x[i] = (static_cast<float>(i % 9) + 0.5f) * q.scale;  // exactly halfway
+      if (i % 11 == 3) x[i] = i % 2 ? 1e9f : -1e9f;
+      if (i % 13 == 6) x[i] = std::numeric_limits<float>::quiet_NaN();
+    }
+    std::vector<uint8_t> got(n + 1, 0xAB), want(n);
+    const uint32_t got_sum = vec().quantize_uint8(x.data(), n, q, got.data());
+    const uint32_t want_sum = exact().quantize_uint8(x.data(), n, q, want.data());
+    EXPECT_EQ(got_sum, want_sum) << label("sum", n);
+    for (size_t i = 0; i < n; ++i) ASSERT_EQ(got[i], want[i]) << label("quantize_uint8", n) << ", element " << i;
+    EXPECT_EQ(got[n], 0xAB) << label("wrote past the end", n);
+  }
+  // An empty range quantizes everything to the zero point.
+  const std::vector<float> zeros(20, 0.0f);
+  std::vector<uint8_t> out(20);
+  EXPECT_EQ(vec().quantize_uint8(zeros.data(), 20, Uint8Quantization{0, 7}, out.data()), 140u);
+  EXPECT_EQ(out[19], 7);
 }
 
 INSTANTIATE_TEST_SUITE_P(Isas, F32RowKernelsTest, ::testing::Values(Isa::avx2, Isa::avx512),

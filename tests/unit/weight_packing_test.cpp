@@ -45,7 +45,7 @@ TEST(WeightPacking, MatMulOnA2DInitializerBecomesPackedMatMul) {
   g.nodes.push_back(make_node("MatMul", "proj", {"x", "w"}, {"y"}));
   test::add_output(g, "y");
 
-  EXPECT_TRUE(pack_mat_mul_weights(g, ops()));
+  EXPECT_TRUE(pack_mat_mul_weights(g));
   ASSERT_EQ(g.nodes.size(), 1u);
   const Node& node = g.nodes[0];
   EXPECT_EQ(node.op_type, "PackedMatMul");
@@ -65,7 +65,7 @@ TEST(WeightPacking, MatMulOnA2DInitializerBecomesPackedMatMul) {
   // The rewritten graph is well typed, and there is nothing left to pack.
   infer_shapes(g, ops());
   EXPECT_EQ(g.value_types.at("y").str(), "float[batch,seq,20]");
-  EXPECT_FALSE(pack_mat_mul_weights(g, ops()));
+  EXPECT_FALSE(pack_mat_mul_weights(g));
 }
 
 TEST(WeightPacking, WeightOfTwoMatMulsIsPackedOnce) {
@@ -77,7 +77,7 @@ TEST(WeightPacking, WeightOfTwoMatMulsIsPackedOnce) {
   g.nodes.push_back(make_node("MatMul", "mm2", {"x2", "w"}, {"y2"}));
   test::add_output(g, "y1");
   test::add_output(g, "y2");
-  EXPECT_TRUE(pack_mat_mul_weights(g, ops()));
+  EXPECT_TRUE(pack_mat_mul_weights(g));
   ASSERT_EQ(count_ops(g, "PackedMatMul"), 2);
   EXPECT_EQ(g.nodes[0].inputs[1], g.nodes[1].inputs[1]);
   ASSERT_EQ(g.initializers.size(), 1u);
@@ -94,7 +94,7 @@ TEST(WeightPacking, WeightAlsoReadByAnotherNodeStays) {
   g.nodes.push_back(make_node("Add", "add", {"w", "bias"}, {"z"}));
   test::add_output(g, "y");
   test::add_output(g, "z");
-  EXPECT_TRUE(pack_mat_mul_weights(g, ops()));
+  EXPECT_TRUE(pack_mat_mul_weights(g));
   ASSERT_EQ(g.nodes.size(), 2u);
   EXPECT_EQ(g.nodes[0].op_type, "PackedMatMul");
   EXPECT_EQ(g.nodes[1].op_type, "Add");
@@ -114,7 +114,7 @@ TEST(WeightPacking, LeavesMatMulsWithoutA2DInitializerAlone) {
   g.nodes.push_back(make_node("MatMul", "rank3_b", {"x", "w3"}, {"y2"}));
   test::add_output(g, "y1");
   test::add_output(g, "y2");
-  EXPECT_FALSE(pack_mat_mul_weights(g, ops()));
+  EXPECT_FALSE(pack_mat_mul_weights(g));
   EXPECT_EQ(count_ops(g, "MatMul"), 2);
   EXPECT_EQ(g.nodes[0].inputs[1], "b");
   EXPECT_EQ(g.nodes[1].inputs[1], "w3");

@@ -18,8 +18,9 @@ void add_model_options(CLI::App& cmd, ModelArgs& args) {
   cmd.add_option("--max-length", args.options.max_length,
                  "Tokens per pair, special tokens included; longer pairs are truncated (default: the model's limit)")
       ->check(CLI::Range(size_t{1}, size_t{1} << 20));
-  cmd.add_option("--precision", args.precision, "Weights and kernels: fp32")
-      ->check(CLI::IsMember({"fp32"}))
+  cmd.add_option("--precision", args.precision,
+                 "Weight products: fp32, or int8 (weights quantized per column at load, activations per row)")
+      ->check(CLI::IsMember({"fp32", "int8"}))
       ->capture_default_str();
   cmd.add_option("--activation", args.activation,
                  "auto (the model's sentence-transformers activation, else sigmoid for one label and softmax for "
@@ -34,7 +35,8 @@ CrossEncoderOptions ModelArgs::cross_encoder_options() const {
                                                                  {"none", Activation::none},
                                                                  {"sigmoid", Activation::sigmoid},
                                                                  {"softmax", Activation::softmax}};
-  static const std::map<std::string, Precision> kPrecisions = {{"fp32", Precision::fp32}};
+  static const std::map<std::string, Precision> kPrecisions = {{"fp32", Precision::fp32},
+                                                                 {"int8", Precision::int8}};
   CrossEncoderOptions o = options;
   o.activation = kActivations.at(activation);
   o.precision = kPrecisions.at(precision);

@@ -1,0 +1,116 @@
+// QuantizedMatMul on the int8 GEMM kernels (ops/x86/packed_qgemm.h): A is
+// quantized to uint8 by the row kernels in parallel, the integer product
+// runs in the tasks of ops/fast/packed_product_split.h into a per-thread
+// int32 block, and each block is dequantized (plus bias and GELU) while it
+// is still in cache. The integer sums are exact and the dequantization is
+// the reference kernel's expression, so both give the same floats (up to
+// the vector GELU's rounding).
+#include <algorithm>
+#include <vector>
+
+#include "ops/fast/fast_kernels.h"
+#include "ops/fast/packed_product_split.h"
+#include "ops/x86/f32_row_kernels.h"
+#include "ops/x86/packed_qgemm.h"
+
+namespace xenc {
+namespace {
+
+// A quantized to uint8, row by row, with each row's parameters and sum.
+struct QuantizedRows {
+  std::vector<uint8_t> values;  // m x k
+  std::vector<Uint8Quantization> quantization;
+  std::vector<int32_t> sums;
+};
+
+void quantize_rows(const float* a, int64_t m, int64_t k, bool per_row, QuantizedRows& rows) {
+  const F32RowKernels& kernels = f32_row_kernels();
+  rows.values.resize(static_cast<size_t>(m * k));
+  rows.quantization.resize(static_cast<size_t>(m));
+  rows.sums.resize(static_cast<size_t>(m));
+  const auto each_row = [&](auto body) {
+    parallel_chunks(m, k, [&](int64_t begin, int64_t end) {
+      for (int64_t i = begin; i < end; ++i) body(i);
+    });
+  };
+  // Per row: the row's range. Per tensor: the ranges of all rows, combined.
+  std::vector<FloatRange> ranges(static_cast<size_t>(m));
+  each_row([&](int64_t i) { ranges[i] = kernels.min_max(a + i * k, static_cast<size_t>(k)); });
+  if (per_row) {
+    for (int64_t i = 0; i < m; ++i) rows.quantization[i] = dynamic_uint8_quantization(ranges[i].min, ranges[i].max);
+  } else {
+    FloatRange all{0, 0};
+    for (const FloatRange& r : ranges) all = {std::min(all.min, r.min), std::max(all.max, r.max)};
+    std::fill(rows.quantization.begin(), rows.quantization.end(), dynamic_uint8_quantization(all.min, all.max));
+  }
+  each_row([&](int64_t i) {
+    rows.sums[i] = static_cast<int32_t>(
+        kernels.quantize_uint8(a + i * k, static_cast<size_t>(k), rows.quantization[i], rows.values.data() + i * k));
+  });
+}
+
+}  // namespace
+
+bool fast_quantized_mat_mul(const Node& node, std::span<const Tensor* const> in, std::span<Tensor* const> out) {
+  const Tensor& a = *in[0];
+  Tensor& y = *out[0];
+  const int64_t k = a.shape().back(), n = y.shape().back();
+  if (k == 0) return false;
+  if (y.numel() == 0) return true;
+  const int64_t m = y.numel() / n;
+  const float* b_scale = in[2]->data<float>();
+  const int32_t* b_sums = in[3]->data<int32_t>();
+  const int8_t* b_zero = in.size() > 4 && in[4] ? in[4]->data<int8_t>() : nullptr;
+  const float* bias = in.size() > 5 && in[5] ? in[5]->data<float>() : nullptr;
+  const bool gelu = node.attr_string("activation", "") == "gelu";
+
+  // Reused by the calling thread's next products, so that a run allocates
+  // (and page-faults) these only while they grow.
+  // The tasks below read the calling thread's copy (named here: inside
+  // them, `thread_local` would mean each worker's own).
+  thread_local QuantizedRows calling_thread_rows;
+  QuantizedRows& rows = calling_thread_rows;
+  quantize_rows(a.data<float>(), m, k, node.attr_string("a_quantization", "row") == "row", rows);
+
+  const PackedQgemmFn kernel = packed_qgemm_kernel();
+  const PackedQgemmBlock whole{rows.values.data(), k, in[1]->data<int8_t>(), k, n, nullptr, 0, m, 0, in[1]->dim(0)};
+  float* c = y.data<float>();
+  for_each_packed_product_task(m, whole.panels, k, m * n * k, [&](const PackedProductTask& task) {
+    const int64_t first = task.first_panel * kQPanelWidth;
+    const int64_t width = std::min(n, (task.first_panel + task.panels) * kQPanelWidth) - first;
+    thread_local std::vector<int32_t> products;
+    products.resize(static_cast<size_t>(task.rows * width));
+    // The task's panels as a product of their own, written to `products`.
+    PackedQgemmBlock block = whole;
+    block.a += task.first_row * k;
+    block.packed += task.first_panel * qgemm_padded_depth(k) * kQPanelWidth;
+    block.n = width;
+    block.c = products.data();
+    block.ldc = width;
+    block.rows = task.rows;
+    block.panels = task.panels;
+    kernel(block);
+    // Y = (sum qA qB - zA sum_k qB - zB sum_k qA + K zA zB) * sA sB + bias,
+    // the integer in 64 bits (it can pass 2^31 before the terms cancel).
+    for (int64_t r = 0; r < task.rows; ++r) {
+      const int64_t i = task.first_row + r;
+      const Uint8Quantization q = rows.quantization[i];
+      const int64_t a_zero = q.zero_point, a_sum = rows.sums[i];
+      const int32_t* product = products.data() + r * width;
+      float* row = c + i * n + first;
+      for (int64_t j = 0; j < width; ++j) {
+        const int64_t column = first + j, zero = b_zero ? b_zero[column] : 0;
+        const int64_t sum = product[j] - a_zero * b_sums[column] - zero * (a_sum - k * a_zero);
+        row[j] = static_cast<float>(sum) * (q.scale * b_scale[column]);
+      }
+      if (gelu) {
+        f32_row_kernels().gelu(row, bias ? bias + first : nullptr, row, static_cast<size_t>(width));
+      } else if (bias) {
+        for (int64_t j = 0; j < width; ++j) row[j] += bias[first + j];
+      }
+    }
+  });
+  return true;
+}
+
+}  // namespace xenc

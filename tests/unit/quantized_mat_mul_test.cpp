@@ -1,0 +1,226 @@
+// QuantizedMatMul (ops/quantized_mat_mul.cpp, ops/fast/quantized_mat_mul.cpp)
+// and the int8 weight rewrite of ops/fast/weight_packing.h: the fast kernel
+// against the reference one, the reference against the float product
+// within the error that quantization explains, row independence, and the
+// quantization rules themselves.
+#include <gtest/gtest.h>
+#include <oneapi/tbb/task_arena.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+
+#include "fusion_test_util.h"
+#include "graph/shape_inference.h"
+#include "graph_builders.h"
+#include "ops/common/quantization.h"
+#include "ops/fast/weight_packing.h"
+#include "ops/registry.h"
+#include "ops/x86/packed_qgemm.h"
+#include "runtime/session.h"
+
+namespace xenc {
+namespace {
+
+using test::Contains;
+using test::error_of;
+using test::make_node;
+
+constexpr int64_t kDepth = 67, kColumns = 45;  // neither a multiple of the packing or tiles
+
+int count_ops(const Graph& g, const std::string& op_type) {
+  return static_cast<int>(std::count_if(g.nodes.begin(), g.nodes.end(), [&](const Node& n) { return n.op_type == op_type; }));
+}
+
+std::vector<Tensor> run_on_two_threads(const Session& session, const std::map<std::string, Tensor>& feeds) {
+  std::vector<Tensor> out;
+  tbb::task_arena(2).execute([&] { out = session.run(feeds); });
+  return out;
+}
+
+// x[batch, seq, kDepth] -> MatMul(w) -> y, optionally through BiasGelu.
+Graph product_graph(bool bias_gelu) {
+  Graph g = test::make_graph();
+  test::add_input(g, "x", DType::kFloat, {Dim::named("batch"), Dim::named("seq"), Dim::known(kDepth)});
+  g.initializers["w"] = test::random_tensor({kDepth, kColumns}, 11, 0.2f);
+  g.nodes.push_back(make_node("MatMul", "mm", {"x", "w"}, {bias_gelu ? "h" : "y"}));
+  if (bias_gelu) {
+    g.initializers["b"] = test::random_tensor({kColumns}, 12);
+    Node gelu = make_node("BiasGelu", "gelu", {"h", "b"}, {"y"});
+    gelu.domain = "com.microsoft";
+    gelu.opset = 1;
+    g.nodes.push_back(gelu);
+    g.opsets["com.microsoft"] = 1;
+  }
+  test::add_output(g, "y");
+  return g;
+}
+
+SessionOptions int8(bool reference_kernels = false) {
+  return SessionOptions{.reference_kernels = reference_kernels, .precision = MatMulPrecision::int8};
+}
+
+TEST(QuantizationRules, DynamicRangeHoldsZeroAndRoundsTheZeroPoint) {
+  const Uint8Quantization mixed = dynamic_uint8_quantization(-1.0f, 3.0f);
+  EXPECT_FLOAT_EQ(mixed.scale, 4.0f / 255.0f);
+  EXPECT_EQ(mixed.zero_point, 64);  // 1 / (4 / 255) = 63.75
+  const Uint8Quantization positive = dynamic_uint8_quantization(2.0f, 5.0f);
+  EXPECT_FLOAT_EQ(positive.scale, 5.0f / 255.0f);
+  EXPECT_EQ(positive.zero_point, 0);
+  EXPECT_EQ(dynamic_uint8_quantization(-5.0f, -2.0f).zero_point, 255);
+  const Uint8Quantization empty = dynamic_uint8_quantization(0.0f, 0.0f);
+  EXPECT_EQ(empty.scale, 0.0f);
+  EXPECT_EQ(quantize_uint8(1.0f, empty), 0);
+  EXPECT_EQ(quantize_uint8(0.5f * mixed.scale, mixed), 64);   // half to even: 0.5 -> 0
+  EXPECT_EQ(quantize_uint8(1.5f * mixed.scale, mixed), 66);   // 1.5 -> 2
+  EXPECT_EQ(quantize_uint8(1e9f, mixed), 255);
+  EXPECT_EQ(quantize_uint8(-1e9f, mixed), 0);
+  EXPECT_EQ(quantize_uint8(std::nanf(""), mixed), 0);
+}
+
+TEST(QuantizedMatMul, Int8SessionQuantizesEachWeightProduct) {
+  const Session session(product_graph(true), int8());
+  ASSERT_EQ(session.graph().nodes.size(), 1u);
+  const Node& node = session.graph().nodes[0];
+  EXPECT_EQ(node.op_type, "QuantizedMatMul");
+  EXPECT_EQ(node.attr_string("activation", ""), "gelu");
+  EXPECT_EQ(node.attr_string("a_quantization", ""), "row");
+  ASSERT_EQ(node.inputs.size(), 6u);
+  EXPECT_EQ(node.inputs[4], "");  // no zero points: symmetric weights
+  EXPECT_EQ(node.inputs[5], "b");
+  const Tensor& packed = session.graph().initializers.at(node.inputs[1]);
+  EXPECT_EQ(packed.dtype(), DType::kInt8);
+  EXPECT_EQ(packed.shape(), (Shape{qgemm_panel_count(kColumns), qgemm_padded_depth(kDepth), kQPanelWidth}));
+  EXPECT_FALSE(session.graph().is_initializer("w"));
+  // Symmetric per column: the largest |w| of each column maps to 127.
+  const Tensor w = test::random_tensor({kDepth, kColumns}, 11, 0.2f);
+  const float* scales = session.graph().initializers.at(node.inputs[2]).data<float>();
+  for (int64_t j = 0; j < kColumns; ++j) {
+    float largest = 0;
+    for (int64_t p = 0; p < kDepth; ++p) largest = std::max(largest, std::fabs(w.data<float>()[p * kColumns + j]));
+    EXPECT_FLOAT_EQ(scales[j], largest / 127.0f) << "column " << j;
+  }
+}
+
+// Every output is within what the rounding of A and B to their quantization
+// steps explains: |a - a~| <= sA / 2 and |w - w~| <= sB / 2 give
+// |sum a w - sum a~ w~| <= sum (|a| sB / 2 + |w| sA / 2 + sA sB / 4).
+TEST(QuantizedMatMul, ReferenceIsWithinTheQuantizationErrorOfTheFloatProduct) {
+  const Session quantized(product_graph(false), int8(true));
+  const Session exact(product_graph(false), SessionOptions{.reference_kernels = true});
+  const Tensor x = test::random_tensor({2, 9, kDepth}, 13, 3.0f);
+  const Tensor got = quantized.run({{"x", x}}).at(0), want = exact.run({{"x", x}}).at(0);
+  const Tensor w = test::random_tensor({kDepth, kColumns}, 11, 0.2f);
+  const float* a = x.data<float>();
+  for (int64_t i = 0; i < 18; ++i) {
+    const auto [low, high] = std::minmax_element(a + i * kDepth, a + (i + 1) * kDepth);
+    const double sa = dynamic_uint8_quantization(*low, *high).scale;
+    for (int64_t j = 0; j < kColumns; ++j) {
+      double largest = 0, bound = 0;
+      for (int64_t p = 0; p < kDepth; ++p) largest = std::max(largest, std::fabs(double(w.data<float>()[p * kColumns + j])));
+      const double sb = largest / 127.0;
+      for (int64_t p = 0; p < kDepth; ++p)
+        bound += std::fabs(a[i * kDepth + p]) * sb / 2 + std::fabs(w.data<float>()[p * kColumns + j]) * sa / 2 + sa * sb / 4;
+      const float diff = std::fabs(got.data<float>()[i * kColumns + j] - want.data<float>()[i * kColumns + j]);
+      ASSERT_LE(diff, bound * 1.0001 + 1e-6) << "row " << i << " column " << j;
+    }
+  }
+}
+
+// The integer sums are exact and the dequantization is one expression, so
+// the fast kernel (several tasks on two threads) gives the reference's bits;
+// with GELU, the vector GELU's rounding.
+TEST(QuantizedMatMul, FastKernelMatchesReference) {
+  for (bool bias_gelu : {false, true}) {
+    const Session fast(product_graph(bias_gelu), int8());
+    const Session reference(product_graph(bias_gelu), int8(true));
+    EXPECT_EQ(count_ops(fast.graph(), "QuantizedMatMul"), 1);
+    EXPECT_EQ(count_ops(reference.graph(), "QuantizedMatMul"), 1);
+    const Tensor x = test::random_tensor({4, 200, kDepth}, 14);  // enough work for parallel tasks
+    const Tensor got = run_on_two_threads(fast, {{"x", x}}).at(0), want = reference.run({{"x", x}}).at(0);
+    ASSERT_EQ(got.shape(), want.shape());
+    for (int64_t i = 0; i < want.numel(); ++i) {
+      const float g = got.data<float>()[i], w = want.data<float>()[i];
+      if (bias_gelu)
+        ASSERT_NEAR(g, w, 1e-5f * std::max(1.0f, std::fabs(w))) << "GELU at " << i;
+      else
+        ASSERT_EQ(g, w) << "at " << i;
+    }
+  }
+}
+
+// A QuantizedMatMul built by hand with B zero points (as imported int8
+// models have) and quantization over the whole tensor.
+// A's declared depth is input_depth (B's is 37).
+Graph zero_point_graph(const std::string& a_quantization, int64_t input_depth = 37) {
+  constexpr int64_t k = 37, n = 21;
+  Graph g = test::make_graph();
+  g.opsets["xenc"] = 1;
+  test::add_input(g, "a", DType::kFloat, {Dim::named("rows"), Dim::known(input_depth)});
+  std::vector<int8_t> b(k * n);
+  const std::vector<float> noise = test::pseudo_random(b.size(), 15);
+  for (size_t i = 0; i < b.size(); ++i) b[i] = static_cast<int8_t>(std::lround(noise[i] * 127.5f - 0.5f));
+  b[0] = -128;
+  Tensor packed(DType::kInt8, {qgemm_panel_count(n), qgemm_padded_depth(k), kQPanelWidth});
+  pack_qgemm_weights(b.data(), k, n, packed.data<int8_t>());
+  Tensor scales(DType::kFloat, {n}), sums(DType::kInt32, {n}), zeros(DType::kInt8, {n});
+  for (int64_t j = 0; j < n; ++j) {
+    scales.data<float>()[j] = 0.01f * static_cast<float>(j + 1);
+    zeros.data<int8_t>()[j] = static_cast<int8_t>(j % 2 ? -128 + j : 127 - j);  // range ends included
+    int32_t sum = 0;
+    for (int64_t p = 0; p < k; ++p) sum += b[p * n + j];
+    sums.data<int32_t>()[j] = sum;
+  }
+  g.initializers["packed"] = packed;
+  g.initializers["scales"] = scales;
+  g.initializers["sums"] = sums;
+  g.initializers["zeros"] = zeros;
+  g.initializers["bias"] = test::random_tensor({n}, 16);
+  Node node = make_node("QuantizedMatMul", "qmm", {"a", "packed", "scales", "sums", "zeros", "bias"}, {"y"},
+                        {{"n", test::int_attr(n)}, {"a_quantization", test::string_attr(a_quantization)}}, 1);
+  node.domain = "xenc";
+  g.nodes.push_back(node);
+  test::add_output(g, "y");
+  return g;
+}
+
+TEST(QuantizedMatMul, ZeroPointsAndPerTensorQuantizationMatchReference) {
+  for (const char* mode : {"row", "tensor"}) {
+    const Session fast(zero_point_graph(mode)), reference(zero_point_graph(mode), SessionOptions{.reference_kernels = true});
+    Tensor a = test::random_tensor({300, 37}, 17, 2.0f);
+    a.data<float>()[5] = 40.0f;  // one outlier sets the whole tensor's scale in "tensor" mode
+    const Tensor got = run_on_two_threads(fast, {{"a", a}}).at(0), want = reference.run({{"a", a}}).at(0);
+    for (int64_t i = 0; i < want.numel(); ++i) ASSERT_EQ(got.data<float>()[i], want.data<float>()[i]) << mode << " at " << i;
+  }
+}
+
+// Per-row quantization: a row's result does not depend on the other rows.
+TEST(QuantizedMatMul, RowsQuantizedAloneGiveTheBatchBits) {
+  const Session session(product_graph(true), int8());
+  const Tensor x = test::random_tensor({3, 70, kDepth}, 18);
+  const Tensor batch = run_on_two_threads(session, {{"x", x}}).at(0);
+  for (int64_t s = 0; s < 3; ++s) {
+    Tensor one(DType::kFloat, {1, 70, kDepth});
+    std::memcpy(one.raw(), x.data<float>() + s * 70 * kDepth, one.nbytes());
+    const Tensor alone = session.run({{"x", one}}).at(0);
+    EXPECT_EQ(0, std::memcmp(batch.data<float>() + s * alone.numel(), alone.raw(), alone.nbytes())) << "sequence " << s;
+  }
+}
+
+TEST(QuantizedMatMul, ShapeFunctionChecksTypesAndDepth) {
+  Graph g = zero_point_graph("row", 41);  // 41 rounds up to 44 in the packing, 37 to 40
+  std::string msg = error_of([&] { infer_shapes(g, OpRegistry::instance()); });
+  EXPECT_TRUE(Contains(msg, "'qmm'"));
+  EXPECT_TRUE(Contains(msg, "packed B's depth vs A's last dim: 40 vs 44"));
+
+  g = zero_point_graph("row");
+  g.initializers["zeros"] = Tensor(DType::kUint8, {21});
+  EXPECT_TRUE(Contains(error_of([&] { infer_shapes(g, OpRegistry::instance()); }), "B zero points must be int8"));
+
+  g = zero_point_graph("column");
+  EXPECT_TRUE(Contains(error_of([&] { infer_shapes(g, OpRegistry::instance()); }),
+                       "attribute a_quantization must be \"row\" or \"tensor\", got \"column\""));
+}
+
+}  // namespace
+}  // namespace xenc
