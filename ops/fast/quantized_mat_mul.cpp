@@ -75,38 +75,41 @@ bool fast_quantized_mat_mul(const Node& node, std::span<const Tensor* const> in,
   const PackedQgemmFn kernel = packed_qgemm_kernel();
   const PackedQgemmBlock whole{rows.values.data(), k, in[1]->data<int8_t>(), k, n, nullptr, 0, m, 0, in[1]->dim(0)};
   float* c = y.data<float>();
+  const F32RowKernels& kernels = f32_row_kernels();
   for_each_packed_product_task(m, whole.panels, k, m * n * k, [&](const PackedProductTask& task) {
     const int64_t first = task.first_panel * kQPanelWidth;
     const int64_t width = std::min(n, (task.first_panel + task.panels) * kQPanelWidth) - first;
+    // The task's panels as a product of their own, written to `products`
+    // a few tiles of rows at a time, which are dequantized while in L1.
+    constexpr int64_t kRowsPerStep = 48;
     thread_local std::vector<int32_t> products;
-    products.resize(static_cast<size_t>(task.rows * width));
-    // The task's panels as a product of their own, written to `products`.
+    products.resize(static_cast<size_t>(std::min(kRowsPerStep, task.rows) * width));
     PackedQgemmBlock block = whole;
-    block.a += task.first_row * k;
     block.packed += task.first_panel * qgemm_padded_depth(k) * kQPanelWidth;
     block.n = width;
     block.c = products.data();
     block.ldc = width;
-    block.rows = task.rows;
     block.panels = task.panels;
-    kernel(block);
-    // Y = (sum qA qB - zA sum_k qB - zB sum_k qA + K zA zB) * sA sB + bias,
-    // the integer in 64 bits (it can pass 2^31 before the terms cancel).
-    for (int64_t r = 0; r < task.rows; ++r) {
-      const int64_t i = task.first_row + r;
-      const Uint8Quantization q = rows.quantization[i];
-      const int64_t a_zero = q.zero_point, a_sum = rows.sums[i];
-      const int32_t* product = products.data() + r * width;
-      float* row = c + i * n + first;
-      for (int64_t j = 0; j < width; ++j) {
-        const int64_t column = first + j, zero = b_zero ? b_zero[column] : 0;
-        const int64_t sum = product[j] - a_zero * b_sums[column] - zero * (a_sum - k * a_zero);
-        row[j] = static_cast<float>(sum) * (q.scale * b_scale[column]);
-      }
-      if (gelu) {
-        f32_row_kernels().gelu(row, bias ? bias + first : nullptr, row, static_cast<size_t>(width));
-      } else if (bias) {
-        for (int64_t j = 0; j < width; ++j) row[j] += bias[first + j];
+    for (int64_t step = 0; step < task.rows; step += kRowsPerStep) {
+      block.a = whole.a + (task.first_row + step) * k;
+      block.rows = std::min(kRowsPerStep, task.rows - step);
+      kernel(block);
+      for (int64_t r = 0; r < block.rows; ++r) {
+        const int64_t i = task.first_row + step + r;
+        const Uint8Quantization q = rows.quantization[i];
+        DequantizeRow row;
+        row.product = products.data() + r * width;
+        row.b_sums = b_sums + first;
+        row.b_zero = b_zero ? b_zero + first : nullptr;
+        row.b_scale = b_scale + first;
+        row.bias = bias && !gelu ? bias + first : nullptr;
+        row.a_zero = q.zero_point;
+        row.a_offset = static_cast<int32_t>(rows.sums[i] - k * q.zero_point);
+        row.a_scale = q.scale;
+        row.y = c + i * n + first;
+        row.n = static_cast<size_t>(width);
+        kernels.dequantize(row);
+        if (gelu) kernels.gelu(row.y, bias ? bias + first : nullptr, row.y, row.n);
       }
     }
   });

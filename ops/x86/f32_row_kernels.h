@@ -37,6 +37,23 @@ struct FloatRange {
   float max;
 };
 
+// One row of an int8 product's result, dequantized:
+//   y[j] = float(product[j] - a_zero * b_sums[j] - b_zero[j] * a_offset) * (a_scale * b_scale[j]) + bias[j]
+// which is sum_k (qA[k] - a_zero) (qB[k, j] - b_zero[j]) * scales when
+// a_offset = sum_k qA[k] - K * a_zero. The integer is taken modulo 2^32:
+// the terms may wrap while the true value fits in int32.
+struct DequantizeRow {
+  const int32_t* product = nullptr;  // n sums of qA * qB
+  const int32_t* b_sums = nullptr;   // n column sums of qB
+  const int8_t* b_zero = nullptr;    // n zero points, or nullptr for none
+  const float* b_scale = nullptr;    // n scales
+  const float* bias = nullptr;       // n values, or nullptr for none
+  int32_t a_zero = 0, a_offset = 0;
+  float a_scale = 0;
+  float* y = nullptr;
+  size_t n = 0;
+};
+
 struct F32RowKernels {
   // y = exp(x - max x) / sum exp(x - max x), n >= 1. y may alias x.
   void (*softmax)(const float* x, float* y, size_t n);
@@ -59,6 +76,8 @@ struct F32RowKernels {
   // the same bytes on every table; returns the sum of q. n <= 65536, so
   // that the sum is exact in every float lane.
   uint32_t (*quantize_uint8)(const float* x, size_t n, Uint8Quantization quantization, uint8_t* q);
+  // DequantizeRow's y; the same bits on every table.
+  void (*dequantize)(const DequantizeRow& row);
 };
 
 // The table for `isa`, which the CPU must support (isa_supported).

@@ -65,6 +65,21 @@ struct Avx2 {
     x = _mm_min_ss(x, _mm_movehdup_ps(x));
     return _mm_cvtss_f32(x);
   }
+  using IVec = __m256i;
+  static IVec iset1(int32_t i) { return _mm256_set1_epi32(i); }
+  static IVec load_ints(const int32_t* p, size_t count) {
+    return count == kLanes ? _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p))
+                           : _mm256_maskload_epi32(p, first_lanes(count));
+  }
+  static IVec load_int8s(const int8_t* p, size_t count) {
+    alignas(16) int8_t lanes[16] = {};
+    if (count == kLanes) return _mm256_cvtepi8_epi32(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(p)));
+    for (size_t i = 0; i < count; ++i) lanes[i] = p[i];
+    return _mm256_cvtepi8_epi32(_mm_load_si128(reinterpret_cast<const __m128i*>(lanes)));
+  }
+  static IVec isub(IVec a, IVec b) { return _mm256_sub_epi32(a, b); }
+  static IVec imul(IVec a, IVec b) { return _mm256_mullo_epi32(a, b); }
+  static Vec to_float(IVec v) { return _mm256_cvtepi32_ps(v); }
   static void store_bytes(uint8_t* p, Vec v, size_t count) {
     const __m256i words = _mm256_cvtps_epi32(v);
     const __m128i halves = _mm_packus_epi32(_mm256_castsi256_si128(words), _mm256_extracti128_si256(words, 1));

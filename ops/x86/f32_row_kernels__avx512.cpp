@@ -54,6 +54,15 @@ struct Avx512 {
   static float reduce_add(Vec v) { return _mm512_reduce_add_ps(v); }
   static float reduce_min(Vec v) { return _mm512_reduce_min_ps(v); }
   static float reduce_max(Vec v) { return _mm512_reduce_max_ps(v); }
+  using IVec = __m512i;
+  static IVec iset1(int32_t i) { return _mm512_set1_epi32(i); }
+  static IVec load_ints(const int32_t* p, size_t count) { return _mm512_maskz_loadu_epi32(first_lanes(count), p); }
+  static IVec load_int8s(const int8_t* p, size_t count) {
+    return _mm512_cvtepi8_epi32(_mm_maskz_loadu_epi8(first_lanes(count), p));
+  }
+  static IVec isub(IVec a, IVec b) { return _mm512_sub_epi32(a, b); }
+  static IVec imul(IVec a, IVec b) { return _mm512_mullo_epi32(a, b); }
+  static Vec to_float(IVec v) { return _mm512_cvtepi32_ps(v); }
   static void store_bytes(uint8_t* p, Vec v, size_t count) {
     _mm512_mask_cvtepi32_storeu_epi8(p, first_lanes(count), _mm512_cvtps_epi32(v));
   }

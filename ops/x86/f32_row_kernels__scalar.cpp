@@ -81,8 +81,21 @@ uint32_t quantize_uint8(const float* x, size_t n, Uint8Quantization quantization
   return sum;
 }
 
+void dequantize(const DequantizeRow& row) {
+  for (size_t j = 0; j < row.n; ++j) {
+    // Unsigned, so that wrapping is defined; the true value fits in int32.
+    uint32_t sum = static_cast<uint32_t>(row.product[j]) -
+                   static_cast<uint32_t>(row.a_zero) * static_cast<uint32_t>(row.b_sums[j]);
+    if (row.b_zero) sum -= static_cast<uint32_t>(row.b_zero[j]) * static_cast<uint32_t>(row.a_offset);
+    float y = static_cast<float>(static_cast<int32_t>(sum)) * (row.a_scale * row.b_scale[j]);
+    if (row.bias) y += row.bias[j];
+    row.y[j] = y;
+  }
+}
+
 }  // namespace
 
-extern const F32RowKernels kF32RowKernelsScalar{softmax, layernorm, gelu, gelu_tanh, erf, tanh, min_max, quantize_uint8};
+extern const F32RowKernels kF32RowKernelsScalar{softmax,   layernorm, gelu,           gelu_tanh, erf,
+                                                tanh,      min_max,   quantize_uint8, dequantize};
 
 }  // namespace xenc

@@ -18,6 +18,9 @@
 //   less(a, b) -> Mask   select(mask, if_true, if_false)
 //   reduce_add(v) reduce_min(v) reduce_max(v) -> float
 //   store_bytes(p, v, count)     lanes < count, whole numbers in [0, 255], as bytes
+// and, for a vector IVec of V::kLanes int32:
+//   iset1(i)  load_ints(p, count) load_int8s(p, count)   (lanes >= count are 0, not read)
+//   isub(a, b) imul(a, b) (both modulo 2^32)  to_float(v)
 #pragma once
 
 #include <cstddef>
@@ -298,12 +301,26 @@ uint32_t f32_quantize_uint8(const float* x, size_t n, Uint8Quantization quantiza
   return static_cast<uint32_t>(V::reduce_add(sum)) - static_cast<uint32_t>(padding) * quantization.zero_point;
 }
 
+template <class V>
+void f32_dequantize(const DequantizeRow& row) {
+  const auto a_zero = V::iset1(row.a_zero), a_offset = V::iset1(row.a_offset);
+  const auto a_scale = V::set1(row.a_scale);
+  for_each_vector<V>(row.n, [&](size_t i, size_t lanes) {
+    auto sum = V::isub(V::load_ints(row.product + i, lanes), V::imul(a_zero, V::load_ints(row.b_sums + i, lanes)));
+    if (row.b_zero) sum = V::isub(sum, V::imul(V::load_int8s(row.b_zero + i, lanes), a_offset));
+    auto y = V::mul(V::to_float(sum), V::mul(a_scale, load_n<V>(row.b_scale + i, lanes, 0.0f)));
+    if (row.bias) y = V::add(y, load_n<V>(row.bias + i, lanes, 0.0f));
+    store_n<V>(row.y + i, y, lanes);
+  });
+}
+
 // The table of one ISA, in F32RowKernels' field order. Profiles show the
 // kernels as f32_softmax<Avx2> and so on.
 template <class V>
 constexpr F32RowKernels f32_row_kernels_of() {
   return {f32_softmax<V>, f32_layernorm<V>, f32_gelu<V>,       f32_gelu_tanh<V>,
-          f32_erf<V>,     f32_tanh<V>,      f32_min_max<V>, f32_quantize_uint8<V>};
+          f32_erf<V>,     f32_tanh<V>,      f32_min_max<V>, f32_quantize_uint8<V>,
+          f32_dequantize<V>};
 }
 
 }  // namespace

@@ -17,8 +17,10 @@ namespace xenc {
 
 constexpr int64_t kQPanelWidth = 16;
 constexpr int64_t kQDepthGroup = 4;
-// The deepest product whose int32 sums stay exact (|A B| <= 255 * 128 per term).
-constexpr int64_t kQgemmMaxDepth = 65536;
+// The deepest product whose results fit in int32: the kernel's sums
+// (|qA qB| <= 255 * 128 per term) and the zero-point-corrected ones
+// (|(qA - zA)(qB - zB)| <= 255 * 255).
+constexpr int64_t kQgemmMaxDepth = 32768;
 
 // Depth rounded up to whole groups.
 int64_t qgemm_padded_depth(int64_t k);

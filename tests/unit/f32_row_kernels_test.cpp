@@ -241,6 +241,46 @@ TEST_P(F32RowKernelsTest, QuantizeUint8MatchesScalar) {
   EXPECT_EQ(out[19], 7);
 }
 
+// The same bits as the scalar table, with and without zero points and bias,
+// on every tail length and on terms that wrap around int32 on the way.
+TEST_P(F32RowKernelsTest, DequantizeMatchesScalar) {
+  for (size_t n = 1; n <= 40; ++n) {
+    const std::vector<float> noise = test::pseudo_random(4 * n, static_cast<uint32_t>(200 + n));
+    std::vector<int32_t> product(n), sums(n);
+    std::vector<int8_t> zeros(n);
+    std::vector<float> scales(n), bias(n);
+    for (size_t j = 0; j < n; ++j) {
+      product[j] = static_cast<int32_t>(noise[j] * 1.07e9f);
+      sums[j] = static_cast<int32_t>(noise[n + j] * 4.2e6f);
+      zeros[j] = static_cast<int8_t>(noise[2 * n + j] * 128.0f);
+      scales[j] = 1e-4f * (1.5f + noise[3 * n + j]);
+      bias[j] = noise[3 * n + j];
+    }
+    for (const bool with_zeros : {false, true})
+      for (const bool with_bias : {false, true}) {
+        DequantizeRow row;
+        row.product = product.data();
+        row.b_sums = sums.data();
+        row.b_zero = with_zeros ? zeros.data() : nullptr;
+        row.b_scale = scales.data();
+        row.bias = with_bias ? bias.data() : nullptr;
+        row.a_zero = 255;
+        row.a_offset = -8000000;
+        row.a_scale = 0.031f;
+        row.n = n;
+        std::vector<float> got(n + 1, -7.0f), want(n);
+        row.y = got.data();
+        vec().dequantize(row);
+        row.y = want.data();
+        exact().dequantize(row);
+        for (size_t j = 0; j < n; ++j)
+          ASSERT_EQ(got[j], want[j]) << label("dequantize", n) << " zeros " << with_zeros << " bias " << with_bias
+                                     << ", element " << j;
+        EXPECT_EQ(got[n], -7.0f) << label("wrote past the end", n);
+      }
+  }
+}
+
 INSTANTIATE_TEST_SUITE_P(Isas, F32RowKernelsTest, ::testing::Values(Isa::avx2, Isa::avx512),
                          [](const ::testing::TestParamInfo<Isa>& param) { return std::string(isa_name(param.param)); });
 
