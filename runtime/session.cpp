@@ -5,6 +5,7 @@
 
 #include "graph/onnx_loader.h"
 #include "graph/passes/passes.h"
+#include "ops/fast/quantized_import.h"
 #include "ops/fast/weight_packing.h"
 #include "graph/shape_inference.h"
 #include "graph/topo_sort.h"
@@ -32,6 +33,7 @@ Session::Session(Graph graph, const SessionOptions& options) : graph_(std::move(
   const OpRegistry& ops = OpRegistry::instance();
   topo_sort(graph_);
   if (options.optimize) run_passes(graph_, ops, default_passes());
+  if (options.optimize && !options.reference_kernels) fuse_quantized_mat_muls(graph_);
   if (options.precision != MatMulPrecision::fp32 || (options.optimize && !options.reference_kernels))
     pack_mat_mul_weights(graph_, options.precision);
   infer_shapes(graph_, ops);

@@ -48,7 +48,7 @@ size_t bias_input(const Node& node) { return node.op_type == "QuantizedMatMul" ?
 // constant bias of its N columns) or Gelu takes the activation over: the
 // product's rows get it while still in cache, and the separate
 // activation's buffer (the widest of a transformer layer) is never needed.
-void fuse_gelu_into_packed_mat_muls(Graph& graph) {
+bool fuse_gelu_into_packed_mat_muls(Graph& graph) {
   std::map<std::string, std::vector<size_t>> consumers;
   for (size_t i = 0; i < graph.nodes.size(); ++i)
     for (const std::string& in : graph.nodes[i].inputs) consumers[in].push_back(i);
@@ -57,17 +57,20 @@ void fuse_gelu_into_packed_mat_muls(Graph& graph) {
 
   std::set<size_t> fused;
   for (Node& node : graph.nodes) {
-    if (node.domain != "xenc" || graph_outputs.count(node.outputs[0])) continue;
+    if (node.domain != "xenc" || node.has_attr("activation") || graph_outputs.count(node.outputs[0])) continue;
+    const size_t bias_slot = bias_input(node);
+    const bool has_bias = node.inputs.size() > bias_slot && !node.inputs[bias_slot].empty();
     const std::vector<size_t>& readers = consumers[node.outputs[0]];
     if (readers.size() != 1) continue;
     const Node& gelu = graph.nodes[readers[0]];
     if (gelu.domain != "com.microsoft" || gelu.inputs.empty() || gelu.inputs[0] != node.outputs[0]) continue;
     if (gelu.op_type == "BiasGelu") {
+      if (has_bias) continue;  // imported products may bring a bias of their own
       const auto bias = gelu.inputs.size() == 2 ? graph.initializers.find(gelu.inputs[1]) : graph.initializers.end();
       if (bias == graph.initializers.end() || bias->second.dtype() != DType::kFloat || bias->second.rank() != 1 ||
           bias->second.dim(0) != node.attr_int("n", -1))
         continue;
-      node.inputs.resize(bias_input(node));
+      node.inputs.resize(bias_slot);
       node.inputs.push_back(bias->first);
     } else if (gelu.op_type != "Gelu" || gelu.inputs.size() != 1) {
       continue;
@@ -80,6 +83,7 @@ void fuse_gelu_into_packed_mat_muls(Graph& graph) {
   for (size_t i = 0; i < graph.nodes.size(); ++i)
     if (!fused.count(i)) kept.push_back(std::move(graph.nodes[i]));
   graph.nodes = std::move(kept);
+  return !fused.empty();
 }
 
 // B as PackedMatMul's float panels.
@@ -153,10 +157,9 @@ bool pack_mat_mul_weights(Graph& graph, MatMulPrecision precision) {
       if (int8) node->attrs["a_quantization"] = string_attribute("row");
     }
   }
-  if (readers.empty()) return false;
-  graph.opsets.try_emplace("xenc", 1);
-  fuse_gelu_into_packed_mat_muls(graph);
-  return true;
+  if (!readers.empty()) graph.opsets.try_emplace("xenc", 1);
+  // Products already in the graph (imported int8 ones) take their GELU too.
+  return fuse_gelu_into_packed_mat_muls(graph) || !readers.empty();
 }
 
 }  // namespace xenc

@@ -1,0 +1,166 @@
+#include "ops/fast/quantized_import.h"
+
+#include <optional>
+
+#include "graph/passes/passes.h"
+#include "graph/passes/pattern.h"
+#include "ops/registry.h"
+#include "ops/x86/packed_qgemm.h"
+
+namespace xenc {
+namespace {
+
+// A constant of one element or of n, as n values.
+template <class T>
+std::optional<std::vector<T>> per_column(const Tensor* t, int64_t n) {
+  if (!t || t->dtype() != dtype_of<T>() || !(t->numel() == 1 || (t->rank() == 1 && t->numel() == n)))
+    return std::nullopt;
+  const T* values = t->data<T>();
+  std::vector<T> out(static_cast<size_t>(n));
+  for (int64_t j = 0; j < n; ++j) out[static_cast<size_t>(j)] = values[t->numel() == 1 ? 0 : j];
+  return out;
+}
+
+// B's integers as int8 (uint8 shifted by -128) and its zero points alike.
+template <class T>
+std::optional<Rewrite> weights_of(const Tensor& b, const Tensor* zero_point, Rewrite rewrite) {
+  const int64_t k = b.dim(0), n = b.dim(1);
+  constexpr int kShift = std::is_same_v<T, uint8_t> ? 128 : 0;
+  std::vector<T> zeros(static_cast<size_t>(n), T{0});
+  if (zero_point) {
+    const auto given = per_column<T>(zero_point, n);
+    if (!given) return std::nullopt;
+    zeros = *given;
+  }
+  std::vector<int8_t> weights(static_cast<size_t>(k * n));
+  for (size_t i = 0; i < weights.size(); ++i) weights[i] = static_cast<int8_t>(b.data<T>()[i] - kShift);
+  Tensor packed(DType::kInt8, {qgemm_panel_count(n), qgemm_padded_depth(k), kQPanelWidth});
+  pack_qgemm_weights(weights.data(), k, n, packed.data<int8_t>());
+  Tensor sums(DType::kInt32, {n}), shifted_zeros(DType::kInt8, {n});
+  bool any_zero_point = false;
+  for (int64_t j = 0; j < n; ++j) {
+    int32_t sum = 0;
+    for (int64_t p = 0; p < k; ++p) sum += weights[static_cast<size_t>(p * n + j)];
+    sums.data<int32_t>()[j] = sum;
+    shifted_zeros.data<int8_t>()[j] = static_cast<int8_t>(zeros[static_cast<size_t>(j)] - kShift);
+    any_zero_point = any_zero_point || shifted_zeros.data<int8_t>()[j] != 0;
+  }
+  const std::string base = rewrite.replacement.outputs[0];
+  rewrite.initializers.emplace(base + "/packed_b", std::move(packed));
+  rewrite.initializers.emplace(base + "/b_sums", std::move(sums));
+  rewrite.replacement.inputs[1] = base + "/packed_b";
+  rewrite.replacement.inputs[3] = base + "/b_sums";
+  if (any_zero_point) {
+    rewrite.initializers.emplace(base + "/b_zero_points", std::move(shifted_zeros));
+    rewrite.replacement.inputs[4] = base + "/b_zero_points";
+  }
+  return rewrite;
+}
+
+// The QuantizedMatMul of float A times the constant B (with its scale and
+// zero point) plus an optional constant bias, replacing `nodes`.
+std::optional<Rewrite> quantized_product(const Graph& graph, std::vector<size_t> nodes, const std::string& a,
+                                         const std::string& b_name, const std::string& b_scale,
+                                         const std::string& b_zero_point, const std::string& bias,
+                                         const Node& last) {
+  const Tensor* b = constant_of(graph, b_name);
+  if (!b || b->rank() != 2 || b->dim(0) > kQgemmMaxDepth) return std::nullopt;
+  const int64_t n = b->dim(1);
+  const auto scales = per_column<float>(constant_of(graph, b_scale), n);
+  if (!scales) return std::nullopt;
+  if (!bias.empty() && !per_column<float>(constant_of(graph, bias), n)) return std::nullopt;
+  const Tensor* zero_point = b_zero_point.empty() ? nullptr : constant_of(graph, b_zero_point);
+  if (!b_zero_point.empty() && !zero_point) return std::nullopt;
+
+  Node node;
+  node.name = fused_name(last, "QuantizedMatMul");
+  node.op_type = "QuantizedMatMul";
+  node.domain = "xenc";
+  node.opset = 1;
+  node.inputs = {a, "", last.outputs[0] + "/b_scales", "", "", bias};
+  node.outputs = {last.outputs[0]};
+  node.attrs = {{"n", int_attribute(n)}};
+  Attribute mode;
+  mode.kind = Attribute::Kind::kString;
+  mode.s = "tensor";
+  node.attrs["a_quantization"] = mode;
+  Rewrite rewrite{std::move(nodes), std::move(node)};
+  Tensor scale_tensor(DType::kFloat, {n});
+  std::copy(scales->begin(), scales->end(), scale_tensor.data<float>());
+  rewrite.initializers.emplace(last.outputs[0] + "/b_scales", std::move(scale_tensor));
+  if (b->dtype() == DType::kInt8) return weights_of<int8_t>(*b, zero_point, std::move(rewrite));
+  if (b->dtype() == DType::kUint8) return weights_of<uint8_t>(*b, zero_point, std::move(rewrite));
+  return std::nullopt;
+}
+
+std::string input_or_empty(const Node& node, size_t i) { return i < node.inputs.size() ? node.inputs[i] : ""; }
+
+// The DynamicQuantizeLinear producing all three of `quantized`, `scale` and
+// `zero_point` (nullptr when it is another node or they differ).
+const Node* dynamic_quantizer(const GraphIndex& index, const std::string& quantized, const std::string& scale,
+                              const std::string& zero_point) {
+  const Node* q = index.producer(quantized, "DynamicQuantizeLinear");
+  if (!q || q->outputs.size() != 3 || q->outputs[0] != quantized || q->outputs[1] != scale || q->outputs[2] != zero_point)
+    return nullptr;
+  return q;
+}
+
+// DynamicQuantizeLinear -> MatMulInteger -> Cast(to float) -> Mul(·, Mul(a_scale, b_scale)).
+std::optional<Rewrite> match_mat_mul_integer(const GraphIndex& index, const Node& mm) {
+  const Graph& graph = index.graph();
+  if (mm.inputs.size() < 3) return std::nullopt;
+  const Node* cast = index.sole_consumer(mm.outputs[0], "Cast");
+  if (!cast || cast->attr_int("to", 0) != static_cast<int64_t>(DType::kFloat)) return std::nullopt;
+  const Node* scale = index.sole_consumer(cast->outputs[0], "Mul");
+  const auto scales = scale ? other_operand(*scale, cast->outputs[0]) : std::nullopt;
+  const Node* scales_product = scales ? index.producer(*scales, "Mul") : nullptr;
+  if (!scales_product || scales_product->inputs.size() != 2) return std::nullopt;
+  for (size_t side = 0; side < 2; ++side) {
+    const Node* quantizer = dynamic_quantizer(index, mm.inputs[0], scales_product->inputs[side], mm.inputs[2]);
+    if (!quantizer) continue;
+    return quantized_product(graph, {index.index_of(mm), index.index_of(*cast), index.index_of(*scale)},
+                             quantizer->inputs[0], mm.inputs[1], scales_product->inputs[1 - side],
+                             input_or_empty(mm, 3), "", *scale);
+  }
+  return std::nullopt;
+}
+
+// com.microsoft DynamicQuantizeMatMul(A, B, b_scale, b_zero_point?, bias?).
+std::optional<Rewrite> match_dynamic_quantize_mat_mul(const GraphIndex& index, const Node& node) {
+  if (node.inputs.size() < 3) return std::nullopt;
+  return quantized_product(index.graph(), {index.index_of(node)}, node.inputs[0], node.inputs[1], node.inputs[2],
+                           input_or_empty(node, 3), input_or_empty(node, 4), node);
+}
+
+// DynamicQuantizeLinear -> com.microsoft MatMulIntegerToFloat(A, B, a_scale, b_scale, a_zero_point,
+// b_zero_point?, bias?).
+std::optional<Rewrite> match_mat_mul_integer_to_float(const GraphIndex& index, const Node& node) {
+  if (node.inputs.size() < 5) return std::nullopt;
+  const Node* quantizer = dynamic_quantizer(index, node.inputs[0], node.inputs[2], node.inputs[4]);
+  if (!quantizer) return std::nullopt;
+  return quantized_product(index.graph(), {index.index_of(node)}, quantizer->inputs[0], node.inputs[1],
+                           node.inputs[3], input_or_empty(node, 5), input_or_empty(node, 6), node);
+}
+
+bool is_contrib(const Node& node, const char* op_type) {
+  return node.domain == "com.microsoft" && node.op_type == op_type;
+}
+
+}  // namespace
+
+bool fuse_quantized_mat_muls(Graph& graph) {
+  const GraphIndex index(graph);
+  std::vector<Rewrite> rewrites;
+  for (const Node& node : graph.nodes) {
+    std::optional<Rewrite> rewrite;
+    if (is_op(node, "MatMulInteger")) rewrite = match_mat_mul_integer(index, node);
+    if (is_contrib(node, "DynamicQuantizeMatMul")) rewrite = match_dynamic_quantize_mat_mul(index, node);
+    if (is_contrib(node, "MatMulIntegerToFloat")) rewrite = match_mat_mul_integer_to_float(index, node);
+    if (rewrite) rewrites.push_back(std::move(*rewrite));
+  }
+  if (!apply_rewrites(graph, std::move(rewrites))) return false;
+  eliminate_dead_code(graph, OpRegistry::instance());
+  return true;
+}
+
+}  // namespace xenc
