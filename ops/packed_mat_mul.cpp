@@ -1,7 +1,10 @@
 // PackedMatMul (xenc's own domain, never written to a model file):
 // Y = activation(A * B + bias) for a float A [..., K] and a constant B [K, N]
-// that the session stored as panels (ops/x86/packed_sgemm.h), input 1 of
-// shape [panels, K, 16]; attribute n is N; the optional input 2 is a bias
+// that the session stored as panels, input 1: float panels
+// (ops/x86/packed_sgemm.h) of shape [panels, K, 16], or bf16 panels
+// (ops/x86/packed_bgemm.h) of shape [panels, K rounded up to even, 16], in
+// which case A is rounded to bf16 too and the products are of bf16 values
+// (summed in float). Attribute n is N; the optional input 2 is a bias
 // of N floats; attribute activation is "" (none) or "gelu" (erf GELU, as
 // com.microsoft BiasGelu). Sessions put it in place of such MatMuls when
 // they use the fast kernels (ops/fast/weight_packing.h).
@@ -11,6 +14,7 @@
 #include "ops/common/shape_checks.h"
 #include "ops/common/shape_util.h"
 #include "ops/fast/fast_kernels.h"
+#include "ops/x86/packed_bgemm.h"
 #include "ops/x86/packed_sgemm.h"
 
 namespace xenc {
@@ -34,8 +38,9 @@ std::vector<ValueType> infer(const Node& node, std::span<const ShapeInput> input
   has_gelu(node);
   const ShapeInput& a = required_input(inputs, 0, "A");
   const ShapeInput& packed = required_input(inputs, 1, "packed B");
-  if (a.type.dtype != DType::kFloat || packed.type.dtype != DType::kFloat)
-    throw Error("A and packed B must be float, got " + a.type.str() + " and " + packed.type.str());
+  const bool bf16 = packed.type.dtype == DType::kBFloat16;
+  if (a.type.dtype != DType::kFloat || !(packed.type.dtype == DType::kFloat || bf16))
+    throw Error("A must be float and packed B float or bfloat16, got " + a.type.str() + " and " + packed.type.str());
   const int64_t n = column_count(node);
   if (!a.type.shape) return {ValueType{DType::kFloat, std::nullopt}};
   const SymShape& shape = *a.type.shape;
@@ -44,7 +49,9 @@ std::vector<ValueType> infer(const Node& node, std::span<const ShapeInput> input
   if (packed.type.shape) {
     const SymShape& p = *packed.type.shape;
     expect_same_dim(p[0], Dim::known(packed_panel_count(n)), "packed B's panel count vs attribute n");
-    expect_same_dim(p[1], shape.back(), "packed B's rows vs A's last dim");
+    const Dim& k = shape.back();
+    if (!bf16) expect_same_dim(p[1], k, "packed B's rows vs A's last dim");
+    if (bf16 && k.is_known()) expect_same_dim(p[1], Dim::known(bgemm_padded_depth(k.value)), "packed B's rows vs A's last dim");
     expect_same_dim(p[2], Dim::known(kPackedPanelWidth), "packed B's panel width");
   }
   if (inputs.size() == 3 && inputs[2].present) {
@@ -58,20 +65,33 @@ std::vector<ValueType> infer(const Node& node, std::span<const ShapeInput> input
   return {ValueType{DType::kFloat, out}};
 }
 
-// Double accumulation, reading B through the packed layout; bias and
-// activation then apply to the float product as separate ops would.
+// B[p, j] read through either packed layout.
+float packed_weight(const Tensor& packed, int64_t k, int64_t p, int64_t j) {
+  const int64_t panel = j / kPackedPanelWidth, column = j % kPackedPanelWidth;
+  if (packed.dtype() == DType::kFloat)
+    return packed.data<float>()[(panel * k + p) * kPackedPanelWidth + column];
+  const int64_t pair = p / kBDepthPair, depth = bgemm_padded_depth(k);
+  return to_float(packed.data<BFloat16>()[(panel * depth + pair * kBDepthPair) * kBPanelWidth +
+                                          column * kBDepthPair + p % kBDepthPair]);
+}
+
+// Double accumulation, reading B through the packed layout (and A rounded
+// to bf16 against bf16 panels); bias and activation then apply to the float
+// product as separate ops would.
 void run(const Node& node, std::span<const Tensor* const> in, std::span<Tensor* const> out) {
   const int64_t n = column_count(node), k = in[0]->shape().back(), m = n == 0 ? 0 : out[0]->numel() / n;
   const float* a = in[0]->data<float>();
-  const float* packed = in[1]->data<float>();
+  const bool bf16 = in[1]->dtype() == DType::kBFloat16;
   float* y = out[0]->data<float>();
   const float* bias = in.size() == 3 && in[2] ? in[2]->data<float>() : nullptr;
   const bool gelu = has_gelu(node);
   for (int64_t i = 0; i < m; ++i)
     for (int64_t j = 0; j < n; ++j) {
-      const float* column = packed + (j / kPackedPanelWidth) * k * kPackedPanelWidth + j % kPackedPanelWidth;
       double sum = 0;
-      for (int64_t p = 0; p < k; ++p) sum += double(a[i * k + p]) * double(column[p * kPackedPanelWidth]);
+      for (int64_t p = 0; p < k; ++p) {
+        const float a_value = bf16 ? to_float(to_bfloat16(a[i * k + p])) : a[i * k + p];
+        sum += double(a_value) * double(packed_weight(*in[1], k, p, j));
+      }
       float v = static_cast<float>(sum);
       if (bias) v += bias[j];
       y[i * n + j] = gelu ? ErfGelu()(v) : v;

@@ -101,6 +101,7 @@ struct CrossEncoder::Impl {
     if (options.batch_size == 0) throw Error("batch_size must be at least 1");
     SessionOptions session_options;
     if (options.precision == Precision::int8) session_options.precision = MatMulPrecision::int8;
+    if (options.precision == Precision::bf16) session_options.precision = MatMulPrecision::bf16;
     session = Session::load(directory.onnx_file, session_options);
     const std::string file = directory.onnx_file.string();
     for (const GraphValue& input : session->inputs()) input_roles.push_back(input_role(input, file));

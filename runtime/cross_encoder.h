@@ -34,6 +34,7 @@ namespace xenc {
 // weight; embeddings, normalizations and attention stay fp32).
 enum class Precision {
   fp32,
+  bf16,  // weights rounded to bfloat16 at load, activations at run time; sums in fp32
   int8,  // weights quantized per output column at load, activations per row at run time
 };
 

@@ -6,6 +6,7 @@
 #include <set>
 #include <vector>
 
+#include "ops/x86/packed_bgemm.h"
 #include "ops/x86/packed_qgemm.h"
 #include "ops/x86/packed_sgemm.h"
 
@@ -94,6 +95,14 @@ std::vector<Tensor> pack_fp32(const Tensor& b) {
   return {std::move(panels)};
 }
 
+// B as PackedMatMul's bf16 panels.
+std::vector<Tensor> pack_bf16(const Tensor& b) {
+  const int64_t k = b.dim(0), n = b.dim(1);
+  Tensor panels(DType::kBFloat16, {bgemm_panel_count(n), bgemm_padded_depth(k), kBPanelWidth});
+  pack_bgemm_weights(b.data<float>(), k, n, reinterpret_cast<uint16_t*>(panels.data<BFloat16>()));
+  return {std::move(panels)};
+}
+
 // B as QuantizedMatMul's int8 panels, column scales and column sums.
 std::vector<Tensor> pack_int8(const Tensor& b) {
   const int64_t k = b.dim(0), n = b.dim(1);
@@ -139,7 +148,9 @@ bool pack_mat_mul_weights(Graph& graph, MatMulPrecision precision) {
     const int64_t k = original->second.dim(0), n = original->second.dim(1);
     // Deeper products than the int8 kernels' exact range stay float.
     const bool int8 = precision == MatMulPrecision::int8 && k <= kQgemmMaxDepth;
-    std::vector<Tensor> parts = int8 ? pack_int8(original->second) : pack_fp32(original->second);
+    std::vector<Tensor> parts = int8                                  ? pack_int8(original->second)
+                                : precision == MatMulPrecision::bf16 ? pack_bf16(original->second)
+                                                                      : pack_fp32(original->second);
     // Dropped at once, so that loading never holds two copies of every weight.
     if (!read_elsewhere[weight]) graph.initializers.erase(original);
     std::vector<std::string> names;

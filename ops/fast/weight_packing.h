@@ -2,6 +2,8 @@
 // of xenc's packed products, with B prepared once here instead of by every
 // call:
 //   fp32: PackedMatMul (ops/packed_mat_mul.cpp), B as float panels;
+//   bf16: PackedMatMul with B rounded to bf16 panels (A rounded to bf16 at
+//         run time, sums in float);
 //   int8: QuantizedMatMul (ops/quantized_mat_mul.cpp), B quantized to int8
 //         per column (symmetric: scale = max |B[:, j]| / 127, zero point 0)
 //         and A quantized per row at run time.
@@ -16,7 +18,7 @@
 
 namespace xenc {
 
-enum class MatMulPrecision { fp32, int8 };
+enum class MatMulPrecision { fp32, bf16, int8 };
 
 // Returns true when it rewrote anything.
 bool pack_mat_mul_weights(Graph& graph, MatMulPrecision precision = MatMulPrecision::fp32);

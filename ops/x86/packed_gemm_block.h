@@ -33,8 +33,13 @@ void for_each_tile(const Block& block) {
   const auto table = []<int kPanels, size_t... kRowsMinusOne>(std::index_sequence<kRowsMinusOne...>) {
     return std::array<Run, kMaxRows>{&Tile<static_cast<int>(kRowsMinusOne) + 1, kPanels>::run...};
   };
-  static constexpr auto kWide = table.template operator()<kMaxPanels>(std::make_index_sequence<kMaxRows>());
-  static constexpr auto kNarrow = table.template operator()<1>(std::make_index_sequence<kMaxRows>());
+  // Not static: GCC emits a function-local static of this template as one
+  // program-wide symbol per <tile name, sizes, block>, anonymous namespaces
+  // notwithstanding, so two ISA files with same-named tiles would share one
+  // table and one path would run the other's code. A dozen pointers per
+  // call cost nothing next to the product.
+  constexpr auto kWide = table.template operator()<kMaxPanels>(std::make_index_sequence<kMaxRows>());
+  constexpr auto kNarrow = table.template operator()<1>(std::make_index_sequence<kMaxRows>());
   const int64_t end = block.first_panel + block.panels;
   for (int64_t panel = block.first_panel; panel < end; panel += kMaxPanels) {
     const auto& tiles = panel + kMaxPanels <= end ? kWide : kNarrow;

@@ -221,6 +221,33 @@ TEST(WeightPacking, BiasGeluFoldsIntoThePackedProduct) {
         << "at " << i;
 }
 
+// bf16: the reference sums the same bf16-rounded values in double, the
+// fast kernels in float (one rounding per step: K steps of at most 2^-24
+// of the running sum of |a b|); against the fp32 session, each factor's
+// rounding to bf16 (2^-9 relative) bounds the difference by about
+// 2^-8 sum |a b| per output of the first product.
+TEST(WeightPacking, Bf16SessionMatchesReferenceAndStaysNearFp32) {
+  const SessionOptions bf16{.precision = MatMulPrecision::bf16};
+  const Session fast(mlp_graph(), bf16);
+  const Session reference(mlp_graph(), SessionOptions{.reference_kernels = true, .precision = MatMulPrecision::bf16});
+  const Session fp32(mlp_graph());
+  EXPECT_EQ(count_ops(fast.graph(), "PackedMatMul"), 2);
+  EXPECT_EQ(fast.graph().initializers.at(fast.graph().nodes[0].inputs[1]).dtype(), DType::kBFloat16);
+  const Tensor x = test::random_tensor({2, 5, kDepth}, 4);
+  const Tensor got = run_on_two_threads(fast, x).at(0), want = reference.run({{"x", x}}).at(0);
+  const Tensor exact = fp32.run({{"x", x}}).at(0);
+  const Tensor w1 = test::random_tensor({kDepth, kHidden}, 1, 0.1f);
+  for (int64_t row = 0; row < 10; ++row)
+    for (int64_t j = 0; j < kHidden; ++j) {
+      double magnitude = 0;
+      for (int64_t p = 0; p < kDepth; ++p)
+        magnitude += std::fabs(x.data<float>()[row * kDepth + p] * w1.data<float>()[p * kHidden + j]);
+      const int64_t i = row * kHidden + j;
+      ASSERT_NEAR(got.data<float>()[i], want.data<float>()[i], kDepth * 0x1p-24 * magnitude) << "at " << i;
+      ASSERT_NEAR(got.data<float>()[i], exact.data<float>()[i], 0x1p-8 * magnitude * 1.01) << "at " << i;
+    }
+}
+
 TEST(WeightPacking, ShapeFunctionChecksPanelCountAgainstN) {
   for (int64_t n : {16, 17, 32, 33}) {  // packed B below has 2 panels: fits 17 to 32 columns
     Graph g = test::make_graph();

@@ -170,6 +170,11 @@ size_t logits_output(const Session& session) {
   return named == outputs.end() ? 0 : static_cast<size_t>(named - outputs.begin());
 }
 
+MatMulPrecision matmul_precision(const std::string& name) {
+  if (name == "int8") return MatMulPrecision::int8;
+  return name == "bf16" ? MatMulPrecision::bf16 : MatMulPrecision::fp32;
+}
+
 Workload synthetic_workload(const BenchArgs& args, const std::filesystem::path& onnx_file, ThreadArena& arena,
                             const ScratchDir& scratch) {
   const Graph graph = load_onnx(onnx_file).graph;
@@ -177,7 +182,7 @@ Workload synthetic_workload(const BenchArgs& args, const std::filesystem::path& 
   if (vocabulary <= kFirstSyntheticId)
     throw Error(onnx_file.string() + ": the word embedding table has only " + std::to_string(vocabulary) + " rows");
   SessionOptions session_options;
-  if (args.precision == "int8") session_options.precision = MatMulPrecision::int8;
+  session_options.precision = matmul_precision(args.precision);
   std::shared_ptr<const Session> session = Session::load(onnx_file, session_options);
   auto feeds = std::make_shared<const std::map<std::string, Tensor>>(
       synthetic_feeds(session->inputs(), onnx_file.string(), args.batch, args.seq, vocabulary));
@@ -218,7 +223,9 @@ Workload pairs_workload(const BenchArgs& args, size_t threads, const ScratchDir&
   options.batch_size = static_cast<size_t>(args.batch);
   options.onnx_file = args.onnx_file;
   options.activation = Activation::none;  // logits, comparable with ONNX Runtime's
-  options.precision = args.precision == "int8" ? Precision::int8 : Precision::fp32;
+  options.precision = args.precision == "int8"   ? Precision::int8
+                      : args.precision == "bf16" ? Precision::bf16
+                                                 : Precision::fp32;
   auto model = std::make_shared<const CrossEncoder>(args.model, options);
   auto pairs = std::make_shared<const std::vector<std::pair<std::string, std::string>>>(read_pairs(args.pairs));
 
@@ -381,7 +388,8 @@ void bench(const BenchArgs& args) {
   std::optional<OrtRunnerClient> ort;
   if (args.vs_ort) {
     std::vector<std::string> runner_args = {w.onnx_file.string(), "--threads", std::to_string(threads),
-                                            "--precision", args.precision};
+                                            // ONNX Runtime has no bf16 CPU products: fp32 then
+                                            "--precision", args.precision == "int8" ? "int8" : "fp32"};
     runner_args.insert(runner_args.end(), w.ort_args.begin(), w.ort_args.end());
     ort.emplace(ort_python(args), ort_runner_path(), runner_args);
   }
@@ -430,7 +438,8 @@ void bench(const BenchArgs& args) {
     if (outputs.at("tokens").get<size_t>() != w.tokens)
       std::cerr << "xenc: warning: ONNX Runtime's pass has " << outputs.at("tokens") << " real tokens, xenc's "
                 << w.tokens << ": the two tokenizations differ\n";
-    // Two int8 runtimes quantize differently; their difference is only reported.
+    // Two int8 runtimes quantize differently, and bf16 is compared with
+    // fp32; their difference is only reported.
     if (args.precision == "fp32" && !(report["max_abs_diff"].get<double>() <= kLogitTolerance))
       std::cerr << "xenc: warning: xenc's and ONNX Runtime's logits differ by up to " << report["max_abs_diff"]
                 << " (more than " << kLogitTolerance << ")\n";
@@ -462,9 +471,9 @@ void add_bench_command(CLI::App& app) {
   cmd->add_option("--threads", args->threads, "Threads (default: the CPUs this process may use)")
       ->check(CLI::Range(size_t{1}, size_t{1024}));
   cmd->add_option("--precision", args->precision,
-                  "Weight products: fp32, or int8 (ONNX Runtime then runs its own quantize_dynamic model of the "
-                  "same graph)")
-      ->check(CLI::IsMember({"fp32", "int8"}))
+                  "Weight products: fp32; bf16 (ONNX Runtime, which has no bf16 CPU products, runs fp32); or int8 "
+                  "(ONNX Runtime runs its own quantize_dynamic model of the same graph)")
+      ->check(CLI::IsMember({"fp32", "bf16", "int8"}))
       ->capture_default_str();
   cmd->add_option("--runs", args->runs, "Timed passes per runtime")->capture_default_str()->check(CLI::PositiveNumber);
   cmd->add_option("--warmup", args->warmup, "Untimed passes per runtime first")->capture_default_str();

@@ -19,8 +19,9 @@ void add_model_options(CLI::App& cmd, ModelArgs& args) {
                  "Tokens per pair, special tokens included; longer pairs are truncated (default: the model's limit)")
       ->check(CLI::Range(size_t{1}, size_t{1} << 20));
   cmd.add_option("--precision", args.precision,
-                 "Weight products: fp32, or int8 (weights quantized per column at load, activations per row)")
-      ->check(CLI::IsMember({"fp32", "int8"}))
+                 "Weight products: fp32; bf16 (weights and activations rounded to bfloat16, sums in fp32); or int8 "
+                 "(weights quantized per column at load, activations per row)")
+      ->check(CLI::IsMember({"fp32", "bf16", "int8"}))
       ->capture_default_str();
   cmd.add_option("--activation", args.activation,
                  "auto (the model's sentence-transformers activation, else sigmoid for one label and softmax for "
@@ -36,6 +37,7 @@ CrossEncoderOptions ModelArgs::cross_encoder_options() const {
                                                                  {"sigmoid", Activation::sigmoid},
                                                                  {"softmax", Activation::softmax}};
   static const std::map<std::string, Precision> kPrecisions = {{"fp32", Precision::fp32},
+                                                                 {"bf16", Precision::bf16},
                                                                  {"int8", Precision::int8}};
   CrossEncoderOptions o = options;
   o.activation = kActivations.at(activation);
