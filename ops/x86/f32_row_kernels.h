@@ -73,8 +73,8 @@ struct F32RowKernels {
   // every value is NaN).
   FloatRange (*min_max)(const float* x, size_t n);
   // q[i] = quantize_uint8(x[i], quantization) (ops/common/quantization.h),
-  // the same bytes on every table; returns the sum of q. n <= 65536, so
-  // that the sum is exact in every float lane.
+  // the same bytes on every table; returns the sum of q. scale > 0, and
+  // n <= 65536 so that the sum is exact in every float lane.
   uint32_t (*quantize_uint8)(const float* x, size_t n, Uint8Quantization quantization, uint8_t* q);
   // DequantizeRow's y; the same bits on every table.
   void (*dequantize)(const DequantizeRow& row);

@@ -281,19 +281,20 @@ FloatRange f32_min_max(const float* x, size_t n) {
 
 template <class V>
 uint32_t f32_quantize_uint8(const float* x, size_t n, Uint8Quantization quantization, uint8_t* q) {
-  if (!(quantization.scale > 0)) {
-    for (size_t i = 0; i < n; ++i) q[i] = quantization.zero_point;
-    return static_cast<uint32_t>(n) * quantization.zero_point;
-  }
   // Division rather than a reciprocal's product, so that every value
-  // rounds as QuantizeLinear's x / scale does.
-  const auto scale = V::set1(quantization.scale), zero_point = V::set1(quantization.zero_point);
-  const auto low = V::zero(), high = V::set1(255.0f);
+  // rounds as QuantizeLinear's x / scale does. Saturated before the zero
+  // point is added, as its negative and positive parts: min and max with 0
+  // give their second operand, 0, for NaN, which so lands on the zero point
+  // as in quantize_uint8.
+  const float zero_point = quantization.zero_point;
+  const auto scale = V::set1(quantization.scale), shift = V::set1(zero_point);
+  const auto low = V::set1(-zero_point), high = V::set1(255.0f - zero_point);
   auto sum = V::zero();
   size_t padding = 0;  // tail lanes, loaded as 0, so quantized to the zero point
   for_each_vector<V>(n, [&](size_t i, size_t lanes) {
-    const auto shifted = V::add(V::round(V::div(load_n<V>(x + i, lanes, 0.0f), scale)), zero_point);
-    const auto v = V::min(V::max(shifted, low), high);  // NaN becomes 0
+    const auto rounded = V::round(V::div(load_n<V>(x + i, lanes, 0.0f), scale));
+    const auto below = V::max(V::min(rounded, V::zero()), low), above = V::min(V::max(rounded, V::zero()), high);
+    const auto v = V::add(V::add(below, above), shift);
     sum = V::add(sum, v);
     V::store_bytes(q + i, v, lanes);
     padding = V::kLanes - lanes;

@@ -68,14 +68,14 @@ TEST(QuantizationRules, DynamicRangeHoldsZeroAndRoundsTheZeroPoint) {
   EXPECT_FLOAT_EQ(positive.scale, 5.0f / 255.0f);
   EXPECT_EQ(positive.zero_point, 0);
   EXPECT_EQ(dynamic_uint8_quantization(-5.0f, -2.0f).zero_point, 255);
-  const Uint8Quantization empty = dynamic_uint8_quantization(0.0f, 0.0f);
-  EXPECT_EQ(empty.scale, 0.0f);
-  EXPECT_EQ(quantize_uint8(1.0f, empty), 0);
+  const Uint8Quantization empty = dynamic_uint8_quantization(0.0f, 0.0f);  // as ONNX Runtime: scale 1
+  EXPECT_EQ(empty.scale, 1.0f);
+  EXPECT_EQ(empty.zero_point, 0);
   EXPECT_EQ(quantize_uint8(0.5f * mixed.scale, mixed), 64);   // half to even: 0.5 -> 0
   EXPECT_EQ(quantize_uint8(1.5f * mixed.scale, mixed), 66);   // 1.5 -> 2
   EXPECT_EQ(quantize_uint8(1e9f, mixed), 255);
   EXPECT_EQ(quantize_uint8(-1e9f, mixed), 0);
-  EXPECT_EQ(quantize_uint8(std::nanf(""), mixed), 0);
+  EXPECT_EQ(quantize_uint8(std::nanf(""), mixed), 64);  // NaN: the zero point
 }
 
 TEST(QuantizedMatMul, Int8SessionQuantizesEachWeightProduct) {
