@@ -4,6 +4,7 @@
 // per row of A ([M] for a 2-D A, [..., M, 1]) or one per column of B ([N],
 // [..., 1, N]). Sums wrap modulo 2^32 (ops/common/quantize.h).
 #include "ops/common/quantize.h"
+#include "ops/fast/fast_kernels.h"
 #include "ops/common/shape_util.h"
 
 namespace xenc {
@@ -35,6 +36,6 @@ void run(const Node&, std::span<const Tensor* const> in, std::span<Tensor* const
 
 }  // namespace
 
-extern const OpSchema kMatMulIntegerOp{"", "MatMulInteger", 10, infer, run};
+extern const OpSchema kMatMulIntegerOp{"", "MatMulInteger", 10, infer, run, fast_or_reference<fast_mat_mul_integer, run>};
 
 }  // namespace xenc

@@ -23,6 +23,8 @@ bool fast_mat_mul(const Node& node, std::span<const Tensor* const> inputs, std::
 bool fast_gemm(const Node& node, std::span<const Tensor* const> inputs, std::span<Tensor* const> outputs);
 // ops/fast/packed_mat_mul.cpp: PackedMatMul on the packed GEMM kernels.
 bool fast_packed_mat_mul(const Node& node, std::span<const Tensor* const> inputs, std::span<Tensor* const> outputs);
+// ops/fast/mat_mul_integer.cpp: MatMulInteger with uint8 A on the int8 GEMM kernels.
+bool fast_mat_mul_integer(const Node& node, std::span<const Tensor* const> inputs, std::span<Tensor* const> outputs);
 // ops/fast/quantized_mat_mul.cpp: QuantizedMatMul on the int8 GEMM kernels.
 bool fast_quantized_mat_mul(const Node& node, std::span<const Tensor* const> inputs, std::span<Tensor* const> outputs);
 // ops/fast/normalization.cpp: float Softmax over the last axis, LayerNormalization

@@ -92,6 +92,43 @@ TEST(FastOps, MatMul) {
   expect_fast_matches_reference(make_node("MatMul", "int", {}, {}), {a, b}, 1, 0);
 }
 
+// Bytes drawn from the whole range, the ends included.
+Tensor random_bytes(DType dtype, const Shape& shape, unsigned seed) {
+  Tensor t(dtype, shape);
+  std::mt19937 rng(seed);
+  auto* bytes = static_cast<uint8_t*>(t.raw());
+  for (int64_t i = 0; i < t.numel(); ++i) bytes[i] = static_cast<uint8_t>(rng());
+  if (t.numel() > 1) bytes[0] = 0, bytes[1] = 255;
+  return t;
+}
+
+Tensor byte_values(DType dtype, const Shape& shape, std::initializer_list<int> values) {
+  Tensor t(dtype, shape);
+  auto* bytes = static_cast<uint8_t*>(t.raw());
+  for (int v : values) *bytes++ = static_cast<uint8_t>(v);
+  return t;
+}
+
+// Exact int32 results whatever the path: uint8 and int8 B, per-tensor and
+// per-column zero points at the range ends, batched and shared B, odd
+// shapes; int8 A and per-row zero points go to the reference.
+TEST(FastOps, MatMulInteger) {
+  constexpr DType u8 = DType::kUint8, s8 = DType::kInt8;
+  const auto product = [](const std::vector<Tensor>& inputs) {
+    expect_fast_matches_reference(make_node("MatMulInteger", "mmi", {}, {}), inputs, 1, 0);
+  };
+  product({random_bytes(u8, {2, 3, 17, 9}, 1), random_bytes(s8, {2, 3, 9, 19}, 2)});
+  product({random_bytes(u8, {2, 3, 17, 9}, 3), random_bytes(u8, {2, 3, 9, 19}, 4),
+           byte_values(u8, {}, {255}), byte_values(u8, {}, {0})});
+  product({random_bytes(u8, {40, 67}, 5), random_bytes(s8, {67, 33}, 6), byte_values(u8, {}, {128}),
+           random_bytes(s8, {33}, 7)});
+  product({random_bytes(u8, {4, 30, 64}, 8), random_bytes(u8, {64, 48}, 9), byte_values(u8, {1}, {3}),
+           random_bytes(u8, {48}, 10)});
+  product({random_bytes(u8, {1, 1}, 11), random_bytes(s8, {1, 1}, 12)});
+  product({random_bytes(s8, {5, 7}, 13), random_bytes(s8, {7, 3}, 14)});  // int8 A: reference
+  product({random_bytes(u8, {5, 7}, 15), random_bytes(s8, {7, 3}, 16), random_bytes(u8, {5}, 17)});  // per-row A zero points
+}
+
 TEST(FastOps, Gemm) {
   const auto gemm = [](std::optional<Shape> c, bool trans_a, bool trans_b, float alpha, float beta) {
     const int64_t m = 37, n = 29, k = 16;
