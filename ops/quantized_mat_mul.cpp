@@ -6,19 +6,23 @@
 //     (attribute a_quantization "row": each row its own scale and zero
 //     point, so a row's result does not depend on the rest of the batch) or
 //     over the whole tensor ("tensor", which is what ONNX Runtime's
-//     dynamically quantized graphs do);
-//   - Y[i, j] = float(sum_k (qA[i,k] - zA[i]) (B[k,j] - zB[j])) * (sA[i] * sB[j]) + bias[j].
+//     dynamically quantized graphs do), or with a fixed scale and zero point
+//     ("static", as QuantizeLinear in statically quantized graphs);
+//   - Y[i, j] = float(sum_k (qA[i,k] - zA[i]) (B[k,j] - zB[j])) * (sA[i] * sB[j]) + bias[j],
+//     or requantized as QLinearMatMul (ops/common/quantized_mat_mul_attributes.h).
 // Inputs: 0 A; 1 packed B, int8 [panels, K rounded up to 4, 16]; 2 B's
 // scales, float [N]; 3 B's column sums, int32 [N] (sum over k of B[k, j],
 // which the fast kernel needs for the zero-point terms); 4 B's zero
 // points, int8 [N], optional (0); 5 bias, float [N], optional. Attributes n
-// (N) and activation "" or "gelu", as PackedMatMul. Sessions put it in
+// (N) and activation "" or "gelu", as PackedMatMul, and those of
+// ops/common/quantized_mat_mul_attributes.h. Sessions put it in
 // place of MatMuls with constant weights when asked for int8
 // (ops/fast/weight_packing.h) and of ONNX Runtime's quantized MatMul forms.
 #include <vector>
 
 #include "ops/common/gelu.h"
 #include "ops/common/quantization.h"
+#include "ops/common/quantized_mat_mul_attributes.h"
 #include "ops/common/shape_checks.h"
 #include "ops/common/shape_util.h"
 #include "ops/fast/fast_kernels.h"
@@ -26,26 +30,6 @@
 
 namespace xenc {
 namespace {
-
-int64_t column_count(const Node& node) {
-  const int64_t n = node.attr_int("n", -1);
-  if (n < 0) throw Error("attribute n (the column count) must be given and >= 0, got " + std::to_string(n));
-  return n;
-}
-
-bool has_gelu(const Node& node) {
-  const std::string activation = node.attr_string("activation", "");
-  if (activation != "" && activation != "gelu")
-    throw Error("attribute activation must be \"\" or \"gelu\", got \"" + activation + "\"");
-  return activation == "gelu";
-}
-
-bool per_row(const Node& node) {
-  const std::string mode = node.attr_string("a_quantization", "row");
-  if (mode != "row" && mode != "tensor")
-    throw Error("attribute a_quantization must be \"row\" or \"tensor\", got \"" + mode + "\"");
-  return mode == "row";
-}
 
 void expect_vector(std::span<const ShapeInput> inputs, size_t index, DType dtype, int64_t n, const char* what) {
   if (inputs.size() <= index || !inputs[index].present) return;
@@ -58,15 +42,15 @@ void expect_vector(std::span<const ShapeInput> inputs, size_t index, DType dtype
 
 std::vector<ValueType> infer(const Node& node, std::span<const ShapeInput> inputs) {
   expect_input_count(node, inputs, 4, 6);
-  has_gelu(node);
-  per_row(node);
+  const QuantizedMatMulAttributes attributes = quantized_mat_mul_attributes(node);
   const ShapeInput& a = required_input(inputs, 0, "A");
   const ShapeInput& packed = required_input(inputs, 1, "packed B");
   required_input(inputs, 2, "B scales");
   required_input(inputs, 3, "B column sums");
   if (a.type.dtype != DType::kFloat) throw Error("A must be float, got " + a.type.str());
   if (packed.type.dtype != DType::kInt8) throw Error("packed B must be int8, got " + packed.type.str());
-  const int64_t n = column_count(node);
+  const int64_t n = attributes.n;
+  if (attributes.y && inputs.size() > 5 && inputs[5].present) throw Error("a requantized output (y_scale) takes no bias");
   expect_vector(inputs, 2, DType::kFloat, n, "B scales");
   expect_vector(inputs, 3, DType::kInt32, n, "B column sums");
   expect_vector(inputs, 4, DType::kInt8, n, "B zero points");
@@ -91,16 +75,16 @@ std::vector<ValueType> infer(const Node& node, std::span<const ShapeInput> input
 }
 
 // Quantizes A with the scalar rules, multiplies in 64-bit integers reading B
-// through the packed layout, then dequantizes, adds the bias and applies the
-// activation as separate ops would.
+// through the packed layout, then dequantizes (or requantizes), adds the
+// bias and applies the activation as separate ops would.
 void run(const Node& node, std::span<const Tensor* const> in, std::span<Tensor* const> out) {
-  const int64_t n = column_count(node), k = in[0]->shape().back(), m = n == 0 ? 0 : out[0]->numel() / n;
+  const QuantizedMatMulAttributes attributes = quantized_mat_mul_attributes(node);
+  const int64_t n = attributes.n, k = in[0]->shape().back(), m = n == 0 ? 0 : out[0]->numel() / n;
   const float* a = in[0]->data<float>();
   const int8_t* packed = in[1]->data<int8_t>();
   const float* b_scale = in[2]->data<float>();
   const int8_t* b_zero = in.size() > 4 && in[4] ? in[4]->data<int8_t>() : nullptr;
   const float* bias = in.size() > 5 && in[5] ? in[5]->data<float>() : nullptr;
-  const bool gelu = has_gelu(node);
   const int64_t depth = qgemm_padded_depth(k);
 
   const auto range_of = [&](int64_t first, int64_t count) {
@@ -109,11 +93,12 @@ void run(const Node& node, std::span<const Tensor* const> in, std::span<Tensor* 
       if (a[i] < low) low = a[i]; else if (a[i] > high) high = a[i];
     return dynamic_uint8_quantization(low, high);
   };
-  const Uint8Quantization whole = per_row(node) ? Uint8Quantization{} : range_of(0, m * k);
+  const Uint8Quantization whole = attributes.a_mode == AQuantization::per_tensor ? range_of(0, m * k)
+                                                                                  : attributes.a_fixed;
   float* y = out[0]->data<float>();
   std::vector<int64_t> qa(static_cast<size_t>(k));
   for (int64_t i = 0; i < m; ++i) {
-    const Uint8Quantization q = per_row(node) ? range_of(i * k, k) : whole;
+    const Uint8Quantization q = attributes.a_mode == AQuantization::per_row ? range_of(i * k, k) : whole;
     for (int64_t p = 0; p < k; ++p) qa[p] = int64_t{quantize_uint8(a[i * k + p], q)} - q.zero_point;
     for (int64_t j = 0; j < n; ++j) {
       const int8_t* column = packed + (j / kQPanelWidth) * depth * kQPanelWidth + (j % kQPanelWidth) * kQDepthGroup;
@@ -121,9 +106,16 @@ void run(const Node& node, std::span<const Tensor* const> in, std::span<Tensor* 
       int64_t sum = 0;
       for (int64_t p = 0; p < k; ++p)
         sum += qa[p] * (column[(p / kQDepthGroup) * kQDepthGroup * kQPanelWidth + p % kQDepthGroup] - zero);
+      if (attributes.y) {
+        const Uint8Quantization yq = *attributes.y;
+        const uint8_t level = saturate_rounded<uint8_t>(static_cast<float>(sum) * (q.scale * b_scale[j] / yq.scale),
+                                                        yq.zero_point);
+        y[i * n + j] = static_cast<float>(level - yq.zero_point) * yq.scale;
+        continue;
+      }
       float v = static_cast<float>(sum) * (q.scale * b_scale[j]);
       if (bias) v += bias[j];
-      y[i * n + j] = gelu ? ErfGelu()(v) : v;
+      y[i * n + j] = attributes.gelu ? ErfGelu()(v) : v;
     }
   }
 }

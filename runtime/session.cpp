@@ -32,8 +32,8 @@ Session::Session(Graph graph, const SessionOptions& options) : graph_(std::move(
                 std::to_string(kMaxDefaultOpset));
   const OpRegistry& ops = OpRegistry::instance();
   topo_sort(graph_);
-  if (options.optimize) run_passes(graph_, ops, default_passes());
   if (options.optimize && !options.reference_kernels) fuse_quantized_mat_muls(graph_);
+  if (options.optimize) run_passes(graph_, ops, default_passes());
   if (options.precision != MatMulPrecision::fp32 || (options.optimize && !options.reference_kernels))
     pack_mat_mul_weights(graph_, options.precision);
   infer_shapes(graph_, ops);

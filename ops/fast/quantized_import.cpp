@@ -1,9 +1,11 @@
 #include "ops/fast/quantized_import.h"
 
+#include <map>
 #include <optional>
 
 #include "graph/passes/passes.h"
 #include "graph/passes/pattern.h"
+#include "ops/common/quantization.h"
 #include "ops/registry.h"
 #include "ops/x86/packed_qgemm.h"
 
@@ -58,11 +60,12 @@ std::optional<Rewrite> weights_of(const Tensor& b, const Tensor* zero_point, Rew
 }
 
 // The QuantizedMatMul of float A times the constant B (with its scale and
-// zero point) plus an optional constant bias, replacing `nodes`.
+// zero point) plus an optional constant bias, replacing `nodes`; A is
+// quantized per tensor unless `attributes` say otherwise.
 std::optional<Rewrite> quantized_product(const Graph& graph, std::vector<size_t> nodes, const std::string& a,
                                          const std::string& b_name, const std::string& b_scale,
                                          const std::string& b_zero_point, const std::string& bias,
-                                         const Node& last) {
+                                         const Node& last, const std::map<std::string, Attribute>& attributes = {}) {
   const Tensor* b = constant_of(graph, b_name);
   if (!b || b->rank() != 2 || b->dim(0) > kQgemmMaxDepth) return std::nullopt;
   const int64_t n = b->dim(1);
@@ -84,6 +87,7 @@ std::optional<Rewrite> quantized_product(const Graph& graph, std::vector<size_t>
   mode.kind = Attribute::Kind::kString;
   mode.s = "tensor";
   node.attrs["a_quantization"] = mode;
+  for (const auto& [name, value] : attributes) node.attrs[name] = value;
   Rewrite rewrite{std::move(nodes), std::move(node)};
   Tensor scale_tensor(DType::kFloat, {n});
   std::copy(scales->begin(), scales->end(), scale_tensor.data<float>());
@@ -142,6 +146,94 @@ std::optional<Rewrite> match_mat_mul_integer_to_float(const GraphIndex& index, c
                            node.inputs[3], input_or_empty(node, 5), input_or_empty(node, 6), node);
 }
 
+// A quantization by constant one-element scale and zero point (uint8, or
+// int8 shifted by 128: the same levels), as QuantizeLinear's, or nullopt.
+std::optional<Uint8Quantization> fixed_quantization(const Graph& graph, const Node& node) {
+  const Tensor* scale = node.inputs.size() > 1 ? constant_of(graph, node.inputs[1]) : nullptr;
+  const Tensor* zero_point = node.inputs.size() > 2 ? constant_of(graph, node.inputs[2]) : nullptr;
+  if (!scale || scale->dtype() != DType::kFloat || scale->numel() != 1 || !(scale->data<float>()[0] > 0))
+    return std::nullopt;
+  if (node.inputs.size() > 2 && (!zero_point || zero_point->numel() != 1)) return std::nullopt;
+  if (!zero_point || zero_point->dtype() == DType::kUint8)
+    return Uint8Quantization{scale->data<float>()[0], zero_point ? zero_point->data<uint8_t>()[0] : uint8_t{0}};
+  if (zero_point->dtype() != DType::kInt8) return std::nullopt;
+  return Uint8Quantization{scale->data<float>()[0], static_cast<uint8_t>(zero_point->data<int8_t>()[0] + 128)};
+}
+
+bool same_quantization(const std::optional<Uint8Quantization>& a, const std::optional<Uint8Quantization>& b) {
+  return a && b && a->scale == b->scale && a->zero_point == b->zero_point;
+}
+
+Attribute float_attribute_of(float value) {
+  Attribute a;
+  a.kind = Attribute::Kind::kFloat;
+  a.f = value;
+  return a;
+}
+
+// QuantizeLinear's attributes of a static QuantizedMatMul.
+std::map<std::string, Attribute> static_attributes(Uint8Quantization a) {
+  Attribute mode;
+  mode.kind = Attribute::Kind::kString;
+  mode.s = "static";
+  return {{"a_quantization", mode}, {"a_scale", float_attribute_of(a.scale)}, {"a_zero_point", int_attribute(a.zero_point)}};
+}
+
+// The QuantizeLinear whose output is `value`, when its parameters are
+// fixed; its input is the float A.
+const Node* fixed_quantizer(const GraphIndex& index, const std::string& value, Uint8Quantization& quantization) {
+  const Node* q = index.producer(value, "QuantizeLinear");
+  if (!q || q->has_attr("axis") || q->has_attr("saturate")) return nullptr;
+  const auto fixed = fixed_quantization(index.graph(), *q);
+  if (!fixed) return nullptr;
+  quantization = *fixed;
+  return q;
+}
+
+// QDQ: MatMul(DequantizeLinear(QuantizeLinear(A)), DequantizeLinear(B)) with
+// the same fixed parameters on both sides of A and B's per tensor or per
+// column (axis 1).
+std::optional<Rewrite> match_qdq_mat_mul(const GraphIndex& index, const Node& mm) {
+  const Graph& graph = index.graph();
+  if (mm.inputs.size() != 2) return std::nullopt;
+  const Node* a_dq = index.producer(mm.inputs[0], "DequantizeLinear");
+  const Node* b_dq = index.producer(mm.inputs[1], "DequantizeLinear");
+  if (!a_dq || !b_dq || b_dq->inputs.size() < 2) return std::nullopt;
+  Uint8Quantization a_quantization;
+  const Node* a_q = fixed_quantizer(index, a_dq->inputs[0], a_quantization);
+  if (!a_q || !same_quantization(a_quantization, fixed_quantization(graph, *a_dq))) return std::nullopt;
+  const Tensor* b = constant_of(graph, b_dq->inputs[0]);
+  const Tensor* b_scale = constant_of(graph, b_dq->inputs[1]);
+  if (!b || b->rank() != 2 || !b_scale) return std::nullopt;
+  if (b_scale->numel() != 1 && b_dq->attr_int("axis", 1) != 1 && b_dq->attr_int("axis", 1) != -1) return std::nullopt;
+  return quantized_product(graph, {index.index_of(mm)}, a_q->inputs[0], b_dq->inputs[0], b_dq->inputs[1],
+                           input_or_empty(*b_dq, 2), "", mm, static_attributes(a_quantization));
+}
+
+// QuantizeLinear(A) -> QLinearMatMul -> DequantizeLinear, with fixed
+// parameters that agree between each QuantizeLinear / DequantizeLinear and
+// the product.
+std::optional<Rewrite> match_q_linear_mat_mul(const GraphIndex& index, const Node& mm) {
+  const Graph& graph = index.graph();
+  if (mm.inputs.size() != 8) return std::nullopt;
+  Uint8Quantization a_quantization;
+  const Node* a_q = fixed_quantizer(index, mm.inputs[0], a_quantization);
+  Node a_params;  // QLinearMatMul's own view of A's and Y's parameters
+  a_params.inputs = {mm.inputs[0], mm.inputs[1], mm.inputs[2]};
+  Node y_params;
+  y_params.inputs = {mm.outputs[0], mm.inputs[6], mm.inputs[7]};
+  const Node* y_dq = index.sole_consumer(mm.outputs[0], "DequantizeLinear");
+  const auto y_quantization = fixed_quantization(graph, y_params);
+  if (!a_q || !y_dq || !same_quantization(a_quantization, fixed_quantization(graph, a_params)) ||
+      !same_quantization(y_quantization, fixed_quantization(graph, *y_dq)))
+    return std::nullopt;
+  std::map<std::string, Attribute> attributes = static_attributes(a_quantization);
+  attributes["y_scale"] = float_attribute_of(y_quantization->scale);
+  attributes["y_zero_point"] = int_attribute(y_quantization->zero_point);
+  return quantized_product(graph, {index.index_of(mm), index.index_of(*y_dq)}, a_q->inputs[0], mm.inputs[3],
+                           mm.inputs[4], mm.inputs[5], "", *y_dq, attributes);
+}
+
 bool is_contrib(const Node& node, const char* op_type) {
   return node.domain == "com.microsoft" && node.op_type == op_type;
 }
@@ -156,6 +248,8 @@ bool fuse_quantized_mat_muls(Graph& graph) {
     if (is_op(node, "MatMulInteger")) rewrite = match_mat_mul_integer(index, node);
     if (is_contrib(node, "DynamicQuantizeMatMul")) rewrite = match_dynamic_quantize_mat_mul(index, node);
     if (is_contrib(node, "MatMulIntegerToFloat")) rewrite = match_mat_mul_integer_to_float(index, node);
+    if (is_op(node, "MatMul")) rewrite = match_qdq_mat_mul(index, node);
+    if (is_op(node, "QLinearMatMul")) rewrite = match_q_linear_mat_mul(index, node);
     if (rewrite) rewrites.push_back(std::move(*rewrite));
   }
   if (!apply_rewrites(graph, std::move(rewrites))) return false;

@@ -6,8 +6,13 @@
 //   DynamicQuantizeLinear -> MatMulInteger -> Cast(float) -> Mul(Mul(a_scale, b_scale))
 //   com.microsoft DynamicQuantizeMatMul
 //   DynamicQuantizeLinear -> com.microsoft MatMulIntegerToFloat
+// and statically quantized ones with A's fixed scale and zero point
+// (QuantizedMatMul's "static" quantization):
+//   QDQ: MatMul(DequantizeLinear(QuantizeLinear(A)), DequantizeLinear(B))
+//   QuantizeLinear(A) -> QLinearMatMul -> DequantizeLinear (requantized output)
 // each with a constant 2-D int8 or uint8 B and constant per-tensor or
-// per-column B scales and zero points. Weights are repacked once (uint8 B
+// per-column B scales and zero points. Sessions run this before constant
+// folding, which would turn DequantizeLinear(B) into float weights. Weights are repacked once (uint8 B
 // as int8 B - 128 with its zero point shifted alike, which leaves every
 // B - zero point as it was).
 #pragma once

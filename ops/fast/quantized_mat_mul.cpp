@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <vector>
 
+#include "ops/common/quantized_mat_mul_attributes.h"
 #include "ops/fast/fast_kernels.h"
 #include "ops/fast/packed_product_split.h"
 #include "ops/x86/f32_row_kernels.h"
@@ -23,10 +24,11 @@ struct QuantizedRows {
   std::vector<int32_t> sums;
 };
 
-void quantize_rows(const float* a, int64_t m, int64_t k, bool per_row, QuantizedRows& rows) {
+void quantize_rows(const float* a, int64_t m, int64_t k, const QuantizedMatMulAttributes& attributes,
+                   QuantizedRows& rows) {
   const F32RowKernels& kernels = f32_row_kernels();
   rows.values.resize(static_cast<size_t>(m * k));
-  rows.quantization.resize(static_cast<size_t>(m));
+  rows.quantization.assign(static_cast<size_t>(m), attributes.a_fixed);
   rows.sums.resize(static_cast<size_t>(m));
   const auto each_row = [&](auto body) {
     parallel_chunks(m, k, [&](int64_t begin, int64_t end) {
@@ -34,19 +36,27 @@ void quantize_rows(const float* a, int64_t m, int64_t k, bool per_row, Quantized
     });
   };
   // Per row: the row's range. Per tensor: the ranges of all rows, combined.
-  std::vector<FloatRange> ranges(static_cast<size_t>(m));
-  each_row([&](int64_t i) { ranges[i] = kernels.min_max(a + i * k, static_cast<size_t>(k)); });
-  if (per_row) {
-    for (int64_t i = 0; i < m; ++i) rows.quantization[i] = dynamic_uint8_quantization(ranges[i].min, ranges[i].max);
-  } else {
-    FloatRange all{0, 0};
-    for (const FloatRange& r : ranges) all = {std::min(all.min, r.min), std::max(all.max, r.max)};
-    std::fill(rows.quantization.begin(), rows.quantization.end(), dynamic_uint8_quantization(all.min, all.max));
+  if (attributes.a_mode != AQuantization::fixed) {
+    std::vector<FloatRange> ranges(static_cast<size_t>(m));
+    each_row([&](int64_t i) { ranges[i] = kernels.min_max(a + i * k, static_cast<size_t>(k)); });
+    if (attributes.a_mode == AQuantization::per_row) {
+      for (int64_t i = 0; i < m; ++i) rows.quantization[i] = dynamic_uint8_quantization(ranges[i].min, ranges[i].max);
+    } else {
+      FloatRange all{0, 0};
+      for (const FloatRange& r : ranges) all = {std::min(all.min, r.min), std::max(all.max, r.max)};
+      std::fill(rows.quantization.begin(), rows.quantization.end(), dynamic_uint8_quantization(all.min, all.max));
+    }
   }
   each_row([&](int64_t i) {
     rows.sums[i] = static_cast<int32_t>(
         kernels.quantize_uint8(a + i * k, static_cast<size_t>(k), rows.quantization[i], rows.values.data() + i * k));
   });
+}
+
+// QLinearMatMul's output levels, returned dequantized.
+void requantize(float* y, size_t n, Uint8Quantization q) {
+  for (size_t j = 0; j < n; ++j)
+    y[j] = static_cast<float>(saturate_rounded<uint8_t>(y[j], q.zero_point) - q.zero_point) * q.scale;
 }
 
 }  // namespace
@@ -62,7 +72,8 @@ bool fast_quantized_mat_mul(const Node& node, std::span<const Tensor* const> in,
   const int32_t* b_sums = in[3]->data<int32_t>();
   const int8_t* b_zero = in.size() > 4 && in[4] ? in[4]->data<int8_t>() : nullptr;
   const float* bias = in.size() > 5 && in[5] ? in[5]->data<float>() : nullptr;
-  const bool gelu = node.attr_string("activation", "") == "gelu";
+  const QuantizedMatMulAttributes attributes = quantized_mat_mul_attributes(node);
+  const bool gelu = attributes.gelu;
 
   // Reused by the calling thread's next products, so that a run allocates
   // (and page-faults) these only while they grow.
@@ -70,7 +81,14 @@ bool fast_quantized_mat_mul(const Node& node, std::span<const Tensor* const> in,
   // them, `thread_local` would mean each worker's own).
   thread_local QuantizedRows calling_thread_rows;
   QuantizedRows& rows = calling_thread_rows;
-  quantize_rows(a.data<float>(), m, k, node.attr_string("a_quantization", "row") == "row", rows);
+  quantize_rows(a.data<float>(), m, k, attributes, rows);
+  // A requantized output (QLinearMatMul's) needs sum * (sA * sB[j] / y_scale),
+  // with sA fixed: the dequantize kernel computes it from sA = 1 and these.
+  std::vector<float> multipliers;
+  if (attributes.y) {
+    for (int64_t j = 0; j < n; ++j) multipliers.push_back(attributes.a_fixed.scale * b_scale[j] / attributes.y->scale);
+    b_scale = multipliers.data();
+  }
 
   const PackedQgemmFn kernel = packed_qgemm_kernel();
   const PackedQgemmBlock whole{rows.values.data(), k, in[1]->data<int8_t>(), k, n, nullptr, 0, m, 0, in[1]->dim(0)};
@@ -105,11 +123,12 @@ bool fast_quantized_mat_mul(const Node& node, std::span<const Tensor* const> in,
         row.bias = bias && !gelu ? bias + first : nullptr;
         row.a_zero = q.zero_point;
         row.a_offset = static_cast<int32_t>(rows.sums[i] - k * q.zero_point);
-        row.a_scale = q.scale;
+        row.a_scale = attributes.y ? 1.0f : q.scale;
         row.y = c + i * n + first;
         row.n = static_cast<size_t>(width);
         kernels.dequantize(row);
         if (gelu) kernels.gelu(row.y, bias ? bias + first : nullptr, row.y, row.n);
+        if (attributes.y) requantize(row.y, row.n, *attributes.y);
       }
     }
   });

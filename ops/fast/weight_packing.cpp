@@ -58,7 +58,10 @@ bool fuse_gelu_into_packed_mat_muls(Graph& graph) {
 
   std::set<size_t> fused;
   for (Node& node : graph.nodes) {
-    if (node.domain != "xenc" || node.has_attr("activation") || graph_outputs.count(node.outputs[0])) continue;
+    // A requantized product (QLinearMatMul's) rounds after the sum, so an activation cannot join it.
+    if (node.domain != "xenc" || node.has_attr("activation") || node.has_attr("y_scale") ||
+        graph_outputs.count(node.outputs[0]))
+      continue;
     const size_t bias_slot = bias_input(node);
     const bool has_bias = node.inputs.size() > bias_slot && !node.inputs[bias_slot].empty();
     const std::vector<size_t>& readers = consumers[node.outputs[0]];

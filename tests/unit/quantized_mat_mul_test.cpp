@@ -156,8 +156,10 @@ TEST(QuantizedMatMul, FastKernelMatchesReference) {
 
 // A QuantizedMatMul built by hand with B zero points (as imported int8
 // models have) and quantization over the whole tensor.
-// A's declared depth is input_depth (B's is 37).
-Graph zero_point_graph(const std::string& a_quantization, int64_t input_depth = 37) {
+// A's declared depth is input_depth (B's is 37); `attributes` add to or
+// replace the node's.
+Graph zero_point_graph(const std::string& a_quantization, int64_t input_depth = 37,
+                       const std::map<std::string, Attribute>& attributes = {}) {
   constexpr int64_t k = 37, n = 21;
   Graph g = test::make_graph();
   g.opsets["xenc"] = 1;
@@ -183,19 +185,33 @@ Graph zero_point_graph(const std::string& a_quantization, int64_t input_depth = 
   g.initializers["bias"] = test::random_tensor({n}, 16);
   Node node = make_node("QuantizedMatMul", "qmm", {"a", "packed", "scales", "sums", "zeros", "bias"}, {"y"},
                         {{"n", test::int_attr(n)}, {"a_quantization", test::string_attr(a_quantization)}}, 1);
+  for (const auto& [name, value] : attributes) node.attrs[name] = value;
+  if (node.has_attr("y_scale")) node.inputs.pop_back();  // a requantized output takes no bias
   node.domain = "xenc";
   g.nodes.push_back(node);
   test::add_output(g, "y");
   return g;
 }
 
-TEST(QuantizedMatMul, ZeroPointsAndPerTensorQuantizationMatchReference) {
-  for (const char* mode : {"row", "tensor"}) {
-    const Session fast(zero_point_graph(mode)), reference(zero_point_graph(mode), SessionOptions{.reference_kernels = true});
+// Also the statically quantized forms: a fixed A quantization (QDQ
+// graphs), and with QLinearMatMul's requantized output.
+TEST(QuantizedMatMul, ZeroPointsAndEveryQuantizationMatchReference) {
+  const std::map<std::string, Attribute> fixed = {{"a_scale", test::float_attr(0.02f)},
+                                                  {"a_zero_point", test::int_attr(131)}};
+  std::map<std::string, Attribute> requantized = fixed;
+  requantized["y_scale"] = test::float_attr(0.05f);
+  requantized["y_zero_point"] = test::int_attr(100);
+  const std::pair<const char*, std::map<std::string, Attribute>> modes[] = {
+      {"row", {}}, {"tensor", {}}, {"static", fixed}, {"static", requantized}};
+  for (const auto& [mode, attributes] : modes) {
+    const Graph graph = zero_point_graph(mode, 37, attributes);
+    const Session fast(graph), reference(graph, SessionOptions{.reference_kernels = true});
     Tensor a = test::random_tensor({300, 37}, 17, 2.0f);
     a.data<float>()[5] = 40.0f;  // one outlier sets the whole tensor's scale in "tensor" mode
     const Tensor got = run_on_two_threads(fast, {{"a", a}}).at(0), want = reference.run({{"a", a}}).at(0);
-    for (int64_t i = 0; i < want.numel(); ++i) ASSERT_EQ(got.data<float>()[i], want.data<float>()[i]) << mode << " at " << i;
+    for (int64_t i = 0; i < want.numel(); ++i)
+      ASSERT_EQ(got.data<float>()[i], want.data<float>()[i]) << mode << (attributes.count("y_scale") ? " requantized" : "")
+                                                              << " at " << i;
   }
 }
 
@@ -224,7 +240,7 @@ TEST(QuantizedMatMul, ShapeFunctionChecksTypesAndDepth) {
 
   g = zero_point_graph("column");
   EXPECT_TRUE(Contains(error_of([&] { infer_shapes(g, OpRegistry::instance()); }),
-                       "attribute a_quantization must be \"row\" or \"tensor\", got \"column\""));
+                       "attribute a_quantization must be \"row\", \"tensor\" or \"static\", got \"column\""));
 }
 
 }  // namespace

@@ -1,0 +1,68 @@
+// The attributes of QuantizedMatMul (ops/quantized_mat_mul.cpp), read and
+// checked in one place for its shape function and both kernels.
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "graph/error.h"
+#include "graph/ir.h"
+#include "ops/common/quantization.h"
+
+namespace xenc {
+
+// How A is quantized to uint8.
+enum class AQuantization {
+  per_row,     // "row": DynamicQuantizeLinear's rule over each row
+  per_tensor,  // "tensor": DynamicQuantizeLinear's rule over the whole of A
+  fixed,       // "static": attributes a_scale and a_zero_point (0..255)
+};
+
+struct QuantizedMatMulAttributes {
+  int64_t n = 0;
+  bool gelu = false;
+  AQuantization a_mode = AQuantization::per_row;
+  Uint8Quantization a_fixed;  // for AQuantization::fixed
+  // When given (attributes y_scale, y_zero_point 0..255; with a fixed A
+  // quantization, no bias and no activation): Y is requantized
+  // as QLinearMatMul does, round(sum * (sA * sB[j] / y_scale)) + y_zero_point
+  // saturated to 0..255, and returned dequantized, (q - y_zero_point) * y_scale.
+  std::optional<Uint8Quantization> y;
+};
+
+inline QuantizedMatMulAttributes quantized_mat_mul_attributes(const Node& node) {
+  QuantizedMatMulAttributes a;
+  a.n = node.attr_int("n", -1);
+  if (a.n < 0) throw Error("attribute n (the column count) must be given and >= 0, got " + std::to_string(a.n));
+  const std::string activation = node.attr_string("activation", "");
+  if (activation != "" && activation != "gelu")
+    throw Error("attribute activation must be \"\" or \"gelu\", got \"" + activation + "\"");
+  a.gelu = activation == "gelu";
+  const auto uint8_quantization = [&](const char* scale, const char* zero_point) {
+    const float s = node.attr_float(scale, 0.0f);
+    const int64_t z = node.attr_int(zero_point, -1);
+    if (!(s > 0) || z < 0 || z > 255)
+      throw Error(std::string("attributes ") + scale + " (> 0) and " + zero_point + " (0..255) must be given, got " +
+                  std::to_string(s) + " and " + std::to_string(z));
+    return Uint8Quantization{s, static_cast<uint8_t>(z)};
+  };
+  const std::string mode = node.attr_string("a_quantization", "row");
+  if (mode == "row") {
+    a.a_mode = AQuantization::per_row;
+  } else if (mode == "tensor") {
+    a.a_mode = AQuantization::per_tensor;
+  } else if (mode == "static") {
+    a.a_mode = AQuantization::fixed;
+    a.a_fixed = uint8_quantization("a_scale", "a_zero_point");
+  } else {
+    throw Error("attribute a_quantization must be \"row\", \"tensor\" or \"static\", got \"" + mode + "\"");
+  }
+  if (node.has_attr("y_scale")) {
+    a.y = uint8_quantization("y_scale", "y_zero_point");
+    if (a.gelu) throw Error("a requantized output (y_scale) takes no activation");
+    if (a.a_mode != AQuantization::fixed) throw Error("a requantized output (y_scale) needs a_quantization \"static\"");
+  }
+  return a;
+}
+
+}  // namespace xenc
