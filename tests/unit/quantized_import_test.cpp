@@ -18,7 +18,7 @@ const std::string kFixtures = std::string(XENC_TEST_DATA_DIR) + "/fixtures/ort_q
 
 struct ImportCase {
   const char* fixture;
-  int products;  // MatMuls with constant int8 weights in the model
+  int products;  // products with constant int8 weights in the model
 };
 
 class QuantizedImport : public ::testing::TestWithParam<ImportCase> {};
@@ -36,7 +36,9 @@ INSTANTIATE_TEST_SUITE_P(Fixtures, QuantizedImport,
                          ::testing::Values(ImportCase{"bert_dynamic_qint8_per_channel", 14},
                                            ImportCase{"roberta_dynamic_quint8_per_tensor", 14},
                                            ImportCase{"bert_fused_dynamic_quantize_matmul", 8},
-                                           ImportCase{"electra_fused_matmul_integer_to_float", 15}),
+                                           ImportCase{"electra_fused_matmul_integer_to_float", 15},
+                                           // The products of two activations stay as they are (4 each).
+                                           ImportCase{"xlm_roberta_qdq", 12}, ImportCase{"bert_qlinear_matmul", 12}),
                          [](const ::testing::TestParamInfo<ImportCase>& info) { return std::string(info.param.fixture); });
 
 }  // namespace
