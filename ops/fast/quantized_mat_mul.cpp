@@ -35,22 +35,28 @@ void quantize_rows(const float* a, int64_t m, int64_t k, const QuantizedMatMulAt
       for (int64_t i = begin; i < end; ++i) body(i);
     });
   };
-  // Per row: the row's range. Per tensor: the ranges of all rows, combined.
-  if (attributes.a_mode != AQuantization::fixed) {
-    std::vector<FloatRange> ranges(static_cast<size_t>(m));
-    each_row([&](int64_t i) { ranges[i] = kernels.min_max(a + i * k, static_cast<size_t>(k)); });
-    if (attributes.a_mode == AQuantization::per_row) {
-      for (int64_t i = 0; i < m; ++i) rows.quantization[i] = dynamic_uint8_quantization(ranges[i].min, ranges[i].max);
-    } else {
-      FloatRange all{0, 0};
-      for (const FloatRange& r : ranges) all = {std::min(all.min, r.min), std::max(all.max, r.max)};
-      std::fill(rows.quantization.begin(), rows.quantization.end(), dynamic_uint8_quantization(all.min, all.max));
-    }
-  }
-  each_row([&](int64_t i) {
+  const auto quantize = [&](int64_t i) {
     rows.sums[i] = static_cast<int32_t>(
         kernels.quantize_uint8(a + i * k, static_cast<size_t>(k), rows.quantization[i], rows.values.data() + i * k));
-  });
+  };
+  // Per row: each row's range, then the row at once, while it is in L1.
+  if (attributes.a_mode == AQuantization::per_row) {
+    each_row([&](int64_t i) {
+      const FloatRange range = kernels.min_max(a + i * k, static_cast<size_t>(k));
+      rows.quantization[i] = dynamic_uint8_quantization(range.min, range.max);
+      quantize(i);
+    });
+    return;
+  }
+  // Per tensor: the ranges of all rows, combined, before any row.
+  if (attributes.a_mode == AQuantization::per_tensor) {
+    std::vector<FloatRange> ranges(static_cast<size_t>(m));
+    each_row([&](int64_t i) { ranges[i] = kernels.min_max(a + i * k, static_cast<size_t>(k)); });
+    FloatRange all{0, 0};
+    for (const FloatRange& r : ranges) all = {std::min(all.min, r.min), std::max(all.max, r.max)};
+    std::fill(rows.quantization.begin(), rows.quantization.end(), dynamic_uint8_quantization(all.min, all.max));
+  }
+  each_row(quantize);
 }
 
 // QLinearMatMul's output levels, returned dequantized.
