@@ -1,11 +1,11 @@
 #include "ops/fast/weight_packing.h"
 
 #include <algorithm>
-#include <cmath>
 #include <map>
 #include <set>
 #include <vector>
 
+#include "ops/common/weight_quantization.h"
 #include "ops/x86/packed_bgemm.h"
 #include "ops/x86/packed_qgemm.h"
 #include "ops/x86/packed_sgemm.h"
@@ -109,22 +109,13 @@ std::vector<Tensor> pack_bf16(const Tensor& b) {
 // B as QuantizedMatMul's int8 panels, column scales and column sums.
 std::vector<Tensor> pack_int8(const Tensor& b) {
   const int64_t k = b.dim(0), n = b.dim(1);
-  const float* w = b.data<float>();
   Tensor scales(DType::kFloat, {n}), sums(DType::kInt32, {n});
   std::vector<int8_t> quantized(static_cast<size_t>(k * n));
-  for (int64_t j = 0; j < n; ++j) {
-    float largest = 0;
-    for (int64_t p = 0; p < k; ++p) largest = std::max(largest, std::fabs(w[p * n + j]));
-    const float scale = largest > 0 ? largest / 127.0f : 1.0f;
-    int32_t sum = 0;
-    for (int64_t p = 0; p < k; ++p) {
-      const float q = std::clamp(std::nearbyint(w[p * n + j] / scale), -127.0f, 127.0f);
-      quantized[static_cast<size_t>(p * n + j)] = static_cast<int8_t>(q);
-      sum += static_cast<int32_t>(q);
-    }
-    scales.data<float>()[j] = scale;
-    sums.data<int32_t>()[j] = sum;
-  }
+  quantize_columns_symmetric(b.data<float>(), k, n, quantized.data(), scales.data<float>());
+  int32_t* column_sums = sums.data<int32_t>();
+  std::fill(column_sums, column_sums + n, 0);
+  for (int64_t p = 0; p < k; ++p)
+    for (int64_t j = 0; j < n; ++j) column_sums[j] += quantized[static_cast<size_t>(p * n + j)];
   Tensor panels(DType::kInt8, {qgemm_panel_count(n), qgemm_padded_depth(k), kQPanelWidth});
   pack_qgemm_weights(quantized.data(), k, n, panels.data<int8_t>());
   return {std::move(panels), std::move(scales), std::move(sums)};

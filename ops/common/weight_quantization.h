@@ -1,0 +1,31 @@
+// The one rule by which xenc quantizes a float weight matrix to int8: per
+// output column, symmetric (zero point 0), range [-127, 127]. Both the
+// in-memory int8 path (ops/fast/weight_packing.cpp, `--precision int8`)
+// and `xenc quantize --to int8` (exporter/quantized_export.h) use it, so a
+// quantized export holds the very integers and scales xenc would compute at
+// load.
+//
+// It is also ONNX Runtime's rule for a MatMul weight under
+// onnxruntime.quantization.quantize_dynamic(per_channel=True,
+// weight_type=QInt8), bit for bit:
+//   scale_j = max_p |B[p, j]| / 127, divided in double and rounded to float
+//             (ORT: (absmax - (-absmax)) / (127 - (-127)) in float64, cast to
+//             float32; the same value);
+//   scale_j = 1 when that quotient is below FLT_MIN (an all-zero column, or
+//             one so small that the scale would be subnormal: ORT's
+//             `scale < finfo(float32).tiny`);
+//   Q[p, j] = saturate(round_half_even(B[p, j] / scale_j)) to [-127, 127], the
+//             division in float32 (numpy's float32 true division, then round).
+// |B / scale| <= 127 up to one rounding of the division, so the saturation
+// only ever trims 127.00001 to 127; -128 is never produced. NaN weights are
+// ignored in the maximum and quantize to 0.
+#pragma once
+
+#include <cstdint>
+
+namespace xenc {
+
+// `b` and `q` are row-major [k, n]; `scales` has n elements.
+void quantize_columns_symmetric(const float* b, int64_t k, int64_t n, int8_t* q, float* scales);
+
+}  // namespace xenc
