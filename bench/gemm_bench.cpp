@@ -5,39 +5,23 @@
 //   xenc_bench_gemm [--quick]
 #include <oneapi/tbb/task_arena.h>
 
-#include <algorithm>
-#include <chrono>
 #include <cstdio>
 #include <cstring>
 #include <functional>
 #include <string>
 #include <vector>
 
+#include "bench/best_rate.h"
 #include "ops/fast/sgemm.h"
 
 namespace {
-
-using Clock = std::chrono::steady_clock;
 
 struct Shape {
   int64_t m, n, k;
 };
 
-// The best GFLOP/s of repeated runs over at least `seconds`, after one
-// warm-up: on a shared machine other processes only ever slow a run down.
-double gflops(const Shape& s, double seconds, const std::function<void()>& run) {
-  run();
-  double best = 0;
-  int runs = 0;
-  const auto start = Clock::now();
-  while (runs++ < 5 || std::chrono::duration<double>(Clock::now() - start).count() < seconds) {
-    const auto t0 = Clock::now();
-    run();
-    const double dt = std::chrono::duration<double>(Clock::now() - t0).count();
-    best = std::max(best, 2.0 * static_cast<double>(s.m * s.n * s.k) / dt * 1e-9);
-  }
-  return best;
-}
+// A multiply-add counts 2.
+double flops(const Shape& s) { return 2.0 * static_cast<double>(s.m * s.n * s.k); }
 
 }  // namespace
 
@@ -56,7 +40,7 @@ int main(int argc, char** argv) {
       double rate[2];
       for (int threads : {1, 2}) {
         tbb::task_arena arena(threads);
-        rate[threads - 1] = gflops(s, seconds, [&] { arena.execute(run); });
+        rate[threads - 1] = xenc::bench::best_rate(flops(s), seconds, [&] { arena.execute(run); });
       }
       std::printf("%-18s %-24s %8.1f %8.1f\n", dims.c_str(), what.c_str(), rate[0], rate[1]);
     };

@@ -4,41 +4,25 @@
 // multiply-add counts 2, as for the floats). The ratios between the rows
 // bound what --precision bf16 and int8 can gain on the products.
 //   xenc_bench_packed_kernels [--quick]
-#include <algorithm>
-#include <chrono>
 #include <cstdio>
 #include <cstring>
 #include <functional>
 #include <string>
 #include <vector>
 
+#include "bench/best_rate.h"
 #include "ops/x86/packed_bgemm.h"
 #include "ops/x86/packed_qgemm.h"
 #include "ops/x86/packed_sgemm.h"
 
 namespace {
 
-using Clock = std::chrono::steady_clock;
-
 struct Shape {
   int64_t m, n, k;
 };
 
-// The best rate of repeated runs over at least `seconds`, after one
-// warm-up: on a shared machine other processes only ever slow a run down.
-double giga_ops(const Shape& s, double seconds, const std::function<void()>& run) {
-  run();
-  double best = 0;
-  int runs = 0;
-  const auto start = Clock::now();
-  while (runs++ < 5 || std::chrono::duration<double>(Clock::now() - start).count() < seconds) {
-    const auto t0 = Clock::now();
-    run();
-    const double dt = std::chrono::duration<double>(Clock::now() - t0).count();
-    best = std::max(best, 2.0 * static_cast<double>(s.m * s.n * s.k) / dt * 1e-9);
-  }
-  return best;
-}
+// A multiply-add counts 2.
+double flops(const Shape& s) { return 2.0 * static_cast<double>(s.m * s.n * s.k); }
 
 }  // namespace
 
@@ -50,7 +34,7 @@ int main(int argc, char** argv) {
   for (const Shape& s : shapes) {
     const std::string dims = std::to_string(s.m) + "x" + std::to_string(s.n) + "x" + std::to_string(s.k);
     const auto row = [&](const char* type, const char* path, const std::function<void()>& run) {
-      std::printf("%-18s %-6s %-12s %10.1f\n", dims.c_str(), type, path, giga_ops(s, seconds, run));
+      std::printf("%-18s %-6s %-12s %10.1f\n", dims.c_str(), type, path, xenc::bench::best_rate(flops(s), seconds, run));
     };
     std::vector<float> a(static_cast<size_t>(s.m * s.k), 0.5f), b(static_cast<size_t>(s.k * s.n), 0.25f),
         c(static_cast<size_t>(s.m * s.n));
