@@ -81,10 +81,10 @@ bool fast_quantized_mat_mul(const Node& node, std::span<const Tensor* const> in,
   const QuantizedMatMulAttributes attributes = quantized_mat_mul_attributes(node);
   const bool gelu = attributes.gelu;
 
-  // Reused by the calling thread's next products, so that a run allocates
-  // (and page-faults) these only while they grow.
-  // The tasks below read the calling thread's copy (named here: inside
-  // them, `thread_local` would mean each worker's own).
+  // Kept by the calling thread for its next products, so that a run
+  // allocates (and page-faults) these only while they grow; the tasks below
+  // read it through this name (inside them, thread_local would mean each
+  // worker's own).
   thread_local QuantizedRows calling_thread_rows;
   QuantizedRows& rows = calling_thread_rows;
   quantize_rows(a.data<float>(), m, k, attributes, rows);

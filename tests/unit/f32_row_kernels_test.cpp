@@ -208,7 +208,9 @@ TEST_P(F32RowKernelsTest, MinMaxMatchesScalarAndSkipsNaN) {
     const FloatRange got = vec().min_max(x.data(), n), want = exact().min_max(x.data(), n);
     EXPECT_EQ(got.min, want.min) << label("min", n);
     EXPECT_EQ(got.max, want.max) << label("max", n);
-    if (n > 1) EXPECT_FALSE(std::isnan(got.min)) << label("min", n);
+    if (n > 1) {
+      EXPECT_FALSE(std::isnan(got.min)) << label("min", n);
+    }
   }
   const std::vector<float> all_nan(5, nan);
   const FloatRange empty = vec().min_max(all_nan.data(), all_nan.size());

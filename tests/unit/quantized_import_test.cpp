@@ -39,7 +39,7 @@ INSTANTIATE_TEST_SUITE_P(Fixtures, QuantizedImport,
                                            ImportCase{"electra_fused_matmul_integer_to_float", 15},
                                            // The products of two activations stay as they are (4 each).
                                            ImportCase{"xlm_roberta_qdq", 12}, ImportCase{"bert_qlinear_matmul", 12}),
-                         [](const ::testing::TestParamInfo<ImportCase>& info) { return std::string(info.param.fixture); });
+                         [](const ::testing::TestParamInfo<ImportCase>& p) { return std::string(p.param.fixture); });
 
 }  // namespace
 }  // namespace xenc
