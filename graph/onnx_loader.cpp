@@ -69,6 +69,10 @@ Graph graph_from_proto(onnx::ModelProto& proto, const std::filesystem::path& mod
     const std::string domain = op.domain() == "ai.onnx" ? "" : op.domain();
     if (op.version() < 1 || op.version() > INT_MAX)
       throw Error("opset_import of domain '" + domain + "' has invalid version " + std::to_string(op.version()));
+    // xenc's own domain holds the ops its sessions put in place of others,
+    // with weights in kernel layouts it checks only as it makes them.
+    if (domain == "xenc")
+      throw Error("imports domain 'xenc', which holds xenc's internal ops; they never come from a model file");
     g.opsets[domain] = static_cast<int>(op.version());
   }
   if (!g.opsets.count("") && proto.ir_version() < 3) g.opsets[""] = 1;  // IR v1/v2 had no opset_import

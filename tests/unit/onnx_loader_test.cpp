@@ -108,6 +108,14 @@ class LoaderTest : public ::testing::Test {
   TempDir dir_;
 };
 
+TEST_F(LoaderTest, XencsInternalDomainIsRefused) {
+  onnx::ModelProto m = add_model();
+  auto* internal = m.add_opset_import();
+  internal->set_domain("xenc");
+  internal->set_version(1);
+  EXPECT_TRUE(Contains(load_error(m), "imports domain 'xenc', which holds xenc's internal ops"));
+}
+
 TEST_F(LoaderTest, ValidModelLoadsInputsOutputsOpsetsAndInitializers) {
   onnx::ModelProto m = add_model();
   auto* ms = m.add_opset_import();
