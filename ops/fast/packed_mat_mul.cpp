@@ -1,6 +1,8 @@
 // PackedMatMul on the packed GEMM kernels (ops/x86/packed_sgemm.h for
 // float panels, packed_bgemm.h for bf16 ones), split into oneTBB tasks by
 // ops/fast/packed_product_split.h.
+#include <oneapi/tbb/task_arena.h>
+
 #include <algorithm>
 #include <vector>
 
@@ -55,16 +57,20 @@ bool fast_packed_mat_mul(const Node& node, std::span<const Tensor* const> in, st
     return true;
   }
   // bf16 panels: A rounded to bf16 first, into a buffer the calling thread
-  // keeps for its next products.
+  // keeps for its next products. Isolated: while it waits for its tasks,
+  // the calling thread takes no other task, which could be another product
+  // reusing this buffer.
   thread_local std::vector<uint16_t> calling_thread_a;
   std::vector<uint16_t>& a_bf16 = calling_thread_a;
-  a_bf16.resize(static_cast<size_t>(m * k));
-  parallel_chunks(m, k, [&](int64_t begin, int64_t end) {
-    convert_to_bf16(a.data<float>() + begin * k, a_bf16.data() + begin * k, static_cast<size_t>((end - begin) * k));
+  tbb::this_task_arena::isolate([&] {
+    a_bf16.resize(static_cast<size_t>(m * k));
+    parallel_chunks(m, k, [&](int64_t begin, int64_t end) {
+      convert_to_bf16(a.data<float>() + begin * k, a_bf16.data() + begin * k, static_cast<size_t>((end - begin) * k));
+    });
+    const auto* packed = reinterpret_cast<const uint16_t*>(in[1]->data<BFloat16>());
+    const PackedBgemmBlock whole{a_bf16.data(), k, packed, k, n, y.data<float>(), n, m, 0, panels};
+    run_tasks(whole, packed_bgemm_kernel(), sizeof(uint16_t), bias, gelu);
   });
-  const auto* packed = reinterpret_cast<const uint16_t*>(in[1]->data<BFloat16>());
-  const PackedBgemmBlock whole{a_bf16.data(), k, packed, k, n, y.data<float>(), n, m, 0, panels};
-  run_tasks(whole, packed_bgemm_kernel(), sizeof(uint16_t), bias, gelu);
   return true;
 }
 

@@ -5,6 +5,8 @@
 // is still in cache. The integer sums are exact and the dequantization is
 // the reference kernel's expression, so both give the same floats (up to
 // the vector GELU's rounding).
+#include <oneapi/tbb/task_arena.h>
+
 #include <algorithm>
 #include <vector>
 
@@ -84,59 +86,63 @@ bool fast_quantized_mat_mul(const Node& node, std::span<const Tensor* const> in,
   // Kept by the calling thread for its next products, so that a run
   // allocates (and page-faults) these only while they grow; the tasks below
   // read it through this name (inside them, thread_local would mean each
-  // worker's own).
+  // worker's own). Isolated: while it waits for its tasks, the calling
+  // thread takes no other task, which could be another product reusing
+  // this buffer.
   thread_local QuantizedRows calling_thread_rows;
   QuantizedRows& rows = calling_thread_rows;
-  quantize_rows(a.data<float>(), m, k, attributes, rows);
-  // A requantized output (QLinearMatMul's) needs sum * (sA * sB[j] / y_scale),
-  // with sA fixed: the dequantize kernel computes it from sA = 1 and these.
-  std::vector<float> multipliers;
-  if (attributes.y) {
-    for (int64_t j = 0; j < n; ++j) multipliers.push_back(attributes.a_fixed.scale * b_scale[j] / attributes.y->scale);
-    b_scale = multipliers.data();
-  }
-
-  const PackedQgemmFn kernel = packed_qgemm_kernel();
-  const PackedQgemmBlock whole{rows.values.data(), k, in[1]->data<int8_t>(), k, n, nullptr, 0, m, 0, in[1]->dim(0)};
-  float* c = y.data<float>();
-  const F32RowKernels& kernels = f32_row_kernels();
-  for_each_packed_product_task(m, whole.panels, k, m * n * k, [&](const PackedProductTask& task) {
-    const int64_t first = task.first_panel * kQPanelWidth;
-    const int64_t width = std::min(n, (task.first_panel + task.panels) * kQPanelWidth) - first;
-    // The task's panels as a product of their own, written to `products`
-    // a few tiles of rows at a time, which are dequantized while in L1.
-    constexpr int64_t kRowsPerStep = 48;
-    thread_local std::vector<int32_t> products;
-    products.resize(static_cast<size_t>(std::min(kRowsPerStep, task.rows) * width));
-    PackedQgemmBlock block = whole;
-    block.packed += task.first_panel * qgemm_padded_depth(k) * kQPanelWidth;
-    block.n = width;
-    block.c = products.data();
-    block.ldc = width;
-    block.panels = task.panels;
-    for (int64_t step = 0; step < task.rows; step += kRowsPerStep) {
-      block.a = whole.a + (task.first_row + step) * k;
-      block.rows = std::min(kRowsPerStep, task.rows - step);
-      kernel(block);
-      for (int64_t r = 0; r < block.rows; ++r) {
-        const int64_t i = task.first_row + step + r;
-        const Uint8Quantization q = rows.quantization[i];
-        DequantizeRow row;
-        row.product = products.data() + r * width;
-        row.b_sums = b_sums + first;
-        row.b_zero = b_zero ? b_zero + first : nullptr;
-        row.b_scale = b_scale + first;
-        row.bias = bias && !gelu ? bias + first : nullptr;
-        row.a_zero = q.zero_point;
-        row.a_offset = static_cast<int32_t>(rows.sums[i] - k * q.zero_point);
-        row.a_scale = attributes.y ? 1.0f : q.scale;
-        row.y = c + i * n + first;
-        row.n = static_cast<size_t>(width);
-        kernels.dequantize(row);
-        if (gelu) kernels.gelu(row.y, bias ? bias + first : nullptr, row.y, row.n);
-        if (attributes.y) requantize(row.y, row.n, *attributes.y);
-      }
+  tbb::this_task_arena::isolate([&] {
+    quantize_rows(a.data<float>(), m, k, attributes, rows);
+    // A requantized output (QLinearMatMul's) needs sum * (sA * sB[j] / y_scale),
+    // with sA fixed: the dequantize kernel computes it from sA = 1 and these.
+    std::vector<float> multipliers;
+    if (attributes.y) {
+      for (int64_t j = 0; j < n; ++j) multipliers.push_back(attributes.a_fixed.scale * b_scale[j] / attributes.y->scale);
+      b_scale = multipliers.data();
     }
+
+    const PackedQgemmFn kernel = packed_qgemm_kernel();
+    const PackedQgemmBlock whole{rows.values.data(), k, in[1]->data<int8_t>(), k, n, nullptr, 0, m, 0, in[1]->dim(0)};
+    float* c = y.data<float>();
+    const F32RowKernels& kernels = f32_row_kernels();
+    for_each_packed_product_task(m, whole.panels, k, m * n * k, [&](const PackedProductTask& task) {
+      const int64_t first = task.first_panel * kQPanelWidth;
+      const int64_t width = std::min(n, (task.first_panel + task.panels) * kQPanelWidth) - first;
+      // The task's panels as a product of their own, written to `products`
+      // a few tiles of rows at a time, which are dequantized while in L1.
+      constexpr int64_t kRowsPerStep = 48;
+      thread_local std::vector<int32_t> products;
+      products.resize(static_cast<size_t>(std::min(kRowsPerStep, task.rows) * width));
+      PackedQgemmBlock block = whole;
+      block.packed += task.first_panel * qgemm_padded_depth(k) * kQPanelWidth;
+      block.n = width;
+      block.c = products.data();
+      block.ldc = width;
+      block.panels = task.panels;
+      for (int64_t step = 0; step < task.rows; step += kRowsPerStep) {
+        block.a = whole.a + (task.first_row + step) * k;
+        block.rows = std::min(kRowsPerStep, task.rows - step);
+        kernel(block);
+        for (int64_t r = 0; r < block.rows; ++r) {
+          const int64_t i = task.first_row + step + r;
+          const Uint8Quantization q = rows.quantization[i];
+          DequantizeRow row;
+          row.product = products.data() + r * width;
+          row.b_sums = b_sums + first;
+          row.b_zero = b_zero ? b_zero + first : nullptr;
+          row.b_scale = b_scale + first;
+          row.bias = bias && !gelu ? bias + first : nullptr;
+          row.a_zero = q.zero_point;
+          row.a_offset = static_cast<int32_t>(rows.sums[i] - k * q.zero_point);
+          row.a_scale = attributes.y ? 1.0f : q.scale;
+          row.y = c + i * n + first;
+          row.n = static_cast<size_t>(width);
+          kernels.dequantize(row);
+          if (gelu) kernels.gelu(row.y, bias ? bias + first : nullptr, row.y, row.n);
+          if (attributes.y) requantize(row.y, row.n, *attributes.y);
+        }
+      }
+    });
   });
   return true;
 }

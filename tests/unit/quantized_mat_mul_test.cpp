@@ -4,6 +4,7 @@
 // within the error that quantization explains, row independence, and the
 // quantization rules themselves.
 #include <gtest/gtest.h>
+#include <oneapi/tbb/parallel_for.h>
 #include <oneapi/tbb/task_arena.h>
 
 #include <algorithm>
@@ -225,6 +226,26 @@ TEST(QuantizedMatMul, RowsQuantizedAloneGiveTheBatchBits) {
     std::memcpy(one.raw(), x.data<float>() + s * 70 * kDepth, one.nbytes());
     const Tensor alone = session.run({{"x", one}}).at(0);
     EXPECT_EQ(0, std::memcmp(batch.data<float>() + s * alone.numel(), alone.raw(), alone.nbytes())) << "sequence " << s;
+  }
+}
+
+// Runs from inside oneTBB tasks: a thread waiting for an op's parallel
+// loop may take another run's task meanwhile, which must not disturb the
+// buffers the first run's loop is still reading.
+TEST(QuantizedMatMul, RunsNestedInParallelTasksGiveTheSequentialResults) {
+  for (const MatMulPrecision precision : {MatMulPrecision::int8, MatMulPrecision::bf16}) {
+    const Session session(product_graph(true), SessionOptions{.precision = precision});
+    constexpr int kRuns = 24;
+    std::vector<Tensor> inputs, want, got(kRuns);
+    for (int i = 0; i < kRuns; ++i) {
+      inputs.push_back(test::random_tensor({4, 200 + 7 * i, kDepth}, 30 + static_cast<uint32_t>(i)));
+      want.push_back(session.run({{"x", inputs.back()}}).at(0));
+    }
+    tbb::task_arena(2).execute([&] {
+      tbb::parallel_for(0, kRuns, [&](int i) { got[i] = session.run({{"x", inputs[i]}}).at(0); });
+    });
+    for (int i = 0; i < kRuns; ++i)
+      ASSERT_EQ(0, std::memcmp(got[i].raw(), want[i].raw(), want[i].nbytes())) << "run " << i;
   }
 }
 
