@@ -3,9 +3,17 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdint>
 #include <functional>
 
 namespace xenc::bench {
+
+struct GemmShape {
+  int64_t m, n, k;
+};
+
+// The work of an M x N x K product, a multiply-add counting 2.
+inline double gemm_flops(const GemmShape& s) { return 2.0 * static_cast<double>(s.m * s.n * s.k); }
 
 // The best rate, in giga-units of `work` per second, of repeated runs over
 // at least `seconds` (and at least five), after one warm-up: on a shared

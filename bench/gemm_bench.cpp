@@ -14,16 +14,9 @@
 #include "bench/best_rate.h"
 #include "ops/fast/sgemm.h"
 
-namespace {
-
-struct Shape {
-  int64_t m, n, k;
-};
-
-// A multiply-add counts 2.
-double flops(const Shape& s) { return 2.0 * static_cast<double>(s.m * s.n * s.k); }
-
-}  // namespace
+using Shape = xenc::bench::GemmShape;
+using xenc::bench::best_rate;
+using xenc::bench::gemm_flops;
 
 int main(int argc, char** argv) {
   const double seconds = argc > 1 && std::strcmp(argv[1], "--quick") == 0 ? 0.1 : 0.5;
@@ -40,7 +33,7 @@ int main(int argc, char** argv) {
       double rate[2];
       for (int threads : {1, 2}) {
         tbb::task_arena arena(threads);
-        rate[threads - 1] = xenc::bench::best_rate(flops(s), seconds, [&] { arena.execute(run); });
+        rate[threads - 1] = best_rate(gemm_flops(s), seconds, [&] { arena.execute(run); });
       }
       std::printf("%-18s %-24s %8.1f %8.1f\n", dims.c_str(), what.c_str(), rate[0], rate[1]);
     };

@@ -15,16 +15,9 @@
 #include "ops/x86/packed_qgemm.h"
 #include "ops/x86/packed_sgemm.h"
 
-namespace {
-
-struct Shape {
-  int64_t m, n, k;
-};
-
-// A multiply-add counts 2.
-double flops(const Shape& s) { return 2.0 * static_cast<double>(s.m * s.n * s.k); }
-
-}  // namespace
+using Shape = xenc::bench::GemmShape;
+using xenc::bench::best_rate;
+using xenc::bench::gemm_flops;
 
 int main(int argc, char** argv) {
   using namespace xenc;
@@ -34,7 +27,7 @@ int main(int argc, char** argv) {
   for (const Shape& s : shapes) {
     const std::string dims = std::to_string(s.m) + "x" + std::to_string(s.n) + "x" + std::to_string(s.k);
     const auto row = [&](const char* type, const char* path, const std::function<void()>& run) {
-      std::printf("%-18s %-6s %-12s %10.1f\n", dims.c_str(), type, path, xenc::bench::best_rate(flops(s), seconds, run));
+      std::printf("%-18s %-6s %-12s %10.1f\n", dims.c_str(), type, path, best_rate(gemm_flops(s), seconds, run));
     };
     std::vector<float> a(static_cast<size_t>(s.m * s.k), 0.5f), b(static_cast<size_t>(s.k * s.n), 0.25f),
         c(static_cast<size_t>(s.m * s.n));

@@ -1,10 +1,9 @@
 #include <gtest/gtest.h>
 
-#include <signal.h>
-#include <sys/resource.h>
 
 #include "exporter/hf_export.h"
 #include "exporter/safetensors.h"
+#include "file_size_limit.h"
 #include "graph/onnx_loader.h"
 #include "graph_builders.h"
 #include "runtime/tokenizer/json_access.h"
@@ -124,24 +123,9 @@ TEST(HfExport, BadCheckpointsAreErrorsThatLeaveNothingBehind) {
 // temporary directory goes with it.
 TEST(HfExport, AFailedWriteRemovesTheTemporaryDirectory) {
   TempDir dir;
-  struct FileSizeLimit {
-    rlimit saved{};
-    void (*saved_handler)(int) = nullptr;
-    FileSizeLimit() {
-      getrlimit(RLIMIT_FSIZE, &saved);
-      saved_handler = signal(SIGXFSZ, SIG_IGN);  // write() then fails with EFBIG
-      rlimit limited = saved;
-      limited.rlim_cur = 64 * 1024;
-      setrlimit(RLIMIT_FSIZE, &limited);
-    }
-    ~FileSizeLimit() {
-      setrlimit(RLIMIT_FSIZE, &saved);
-      signal(SIGXFSZ, saved_handler);
-    }
-  };
   std::string message;
   {
-    const FileSizeLimit limit;
+    const test::FileSizeLimit limit(64 * 1024);
     message = error_of([&] { export_hf_checkpoint(kRealExports / "bert_opset17", dir.path() / "out"); });
   }
   EXPECT_EQ(message, (dir.path() / "out" / "onnx" / "model.onnx").string() + ": write failed: File too large");

@@ -8,8 +8,6 @@
 
 #include <gtest/gtest.h>
 #include <linux/capability.h>
-#include <signal.h>
-#include <sys/resource.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -18,6 +16,7 @@
 #include <cmath>
 #include <limits>
 
+#include "file_size_limit.h"
 #include "fusion_test_util.h"
 #include "graph/onnx_loader.h"
 #include "graph_builders.h"
@@ -365,24 +364,9 @@ TEST(QuantizedExport, AReadOnlyDestinationIsAnErrorThatLeavesNothing) {
 // the temporary directory goes with it.
 TEST(QuantizedExport, AFailedWriteLeavesNothing) {
   TempDir dir;
-  struct FileSizeLimit {
-    rlimit saved{};
-    void (*saved_handler)(int) = nullptr;
-    FileSizeLimit() {
-      getrlimit(RLIMIT_FSIZE, &saved);
-      saved_handler = signal(SIGXFSZ, SIG_IGN);  // write() then fails with EFBIG
-      rlimit limited = saved;
-      limited.rlim_cur = 16 * 1024;
-      setrlimit(RLIMIT_FSIZE, &limited);
-    }
-    ~FileSizeLimit() {
-      setrlimit(RLIMIT_FSIZE, &saved);
-      signal(SIGXFSZ, saved_handler);
-    }
-  };
   std::string message;
   {
-    const FileSizeLimit limit;
+    const test::FileSizeLimit limit(16 * 1024);
     message = error_of(
         [&] { export_quantized(kRealExports / "bert_opset17", dir.path() / "out", QuantizedWeights::bf16); });
   }
