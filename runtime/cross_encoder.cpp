@@ -5,13 +5,13 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstring>
 #include <map>
 #include <numeric>
 
 #include "graph/error.h"
 #include "runtime/cpu_count.h"
 #include "runtime/model_directory.h"
+#include "runtime/model_feeds.h"
 #include "runtime/session.h"
 #include "runtime/thread_arena.h"
 #include "runtime/tokenizer/directory_config.h"
@@ -21,44 +21,6 @@
 namespace xenc {
 
 namespace {
-
-// Which tokenizer output feeds a graph input.
-enum class InputRole { input_ids, attention_mask, token_type_ids };
-
-InputRole input_role(const GraphValue& input, const std::string& file) {
-  static const std::map<std::string, InputRole> kRoles = {{"input_ids", InputRole::input_ids},
-                                                          {"attention_mask", InputRole::attention_mask},
-                                                          {"token_type_ids", InputRole::token_type_ids}};
-  const auto it = kRoles.find(input.name);
-  if (it == kRoles.end())
-    throw Error(file + ": input '" + input.name + "' is not one of input_ids, attention_mask, token_type_ids");
-  if (input.type.dtype != DType::kInt64 && input.type.dtype != DType::kInt32)
-    throw Error(file + ": input '" + input.name + "' has dtype " + dtype_name(input.type.dtype) +
-                "; a cross-encoder takes int64 or int32 token ids");
-  return it->second;
-}
-
-const std::vector<int64_t>& role_values(const BatchEncoding& batch, InputRole role) {
-  switch (role) {
-    case InputRole::input_ids:
-      return batch.input_ids;
-    case InputRole::attention_mask:
-      return batch.attention_mask;
-    case InputRole::token_type_ids:
-      return batch.token_type_ids;
-  }
-  throw Error("unreachable input role");
-}
-
-Tensor input_tensor(const std::vector<int64_t>& values, const BatchEncoding& batch, DType dtype) {
-  Tensor t(dtype, {static_cast<int64_t>(batch.batch_size), static_cast<int64_t>(batch.sequence_length)});
-  if (dtype == DType::kInt64) {
-    std::memcpy(t.raw(), values.data(), values.size() * sizeof(int64_t));
-  } else {
-    std::transform(values.begin(), values.end(), t.data<int32_t>(), [](int64_t v) { return static_cast<int32_t>(v); });
-  }
-  return t;
-}
 
 void apply_activation(Activation activation, std::span<float> row) {
   switch (activation) {
@@ -89,7 +51,7 @@ struct CrossEncoder::Impl {
   size_t num_labels = 1;
   std::vector<std::string> labels;
   Activation activation = Activation::none;
-  std::vector<InputRole> input_roles;  // per graph input
+  std::unique_ptr<ModelFeeds> feeds;
   size_t logits_output = 0;            // index among the graph outputs
   ThreadArena& threads;
 
@@ -104,9 +66,7 @@ struct CrossEncoder::Impl {
     if (options.precision == Precision::bf16) session_options.precision = MatMulPrecision::bf16;
     session = Session::load(directory.onnx_file, session_options);
     const std::string file = directory.onnx_file.string();
-    for (const GraphValue& input : session->inputs()) input_roles.push_back(input_role(input, file));
-    if (std::ranges::find(input_roles, InputRole::input_ids) == input_roles.end())
-      throw Error(file + ": the model has no input_ids input");
+    feeds = std::make_unique<ModelFeeds>(session->inputs(), file);
     resolve_max_length(dir);
     resolve_labels(file);
     resolve_activation();
@@ -157,12 +117,7 @@ struct CrossEncoder::Impl {
   // scores to its caller position.
   void score_batch(std::span<const Encoding> encodings, std::span<const size_t> positions, Scores& scores) const {
     const BatchEncoding batch = tokenizer.pad(encodings);
-    std::map<std::string, Tensor> feeds;
-    for (size_t i = 0; i < input_roles.size(); ++i) {
-      const GraphValue& input = session->inputs()[i];
-      feeds.emplace(input.name, input_tensor(role_values(batch, input_roles[i]), batch, input.type.dtype));
-    }
-    const Tensor logits = session->run(feeds).at(logits_output);
+    const Tensor logits = session->run(feeds->feeds(batch)).at(logits_output);
     if (logits.shape() != Shape{static_cast<int64_t>(encodings.size()), static_cast<int64_t>(num_labels)})
       throw Error(directory.onnx_file.string() + ": output '" + session->outputs()[logits_output].name +
                   "' has shape " + shape_str(logits.shape()) + ", expected [" + std::to_string(encodings.size()) +

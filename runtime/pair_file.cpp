@@ -108,4 +108,13 @@ void for_each_text_record(const std::string& path, const std::function<void(Text
   if (in.bad()) throw Error(name + ": read error");
 }
 
+std::string display_name(const std::string& path) { return path == "-" ? "<stdin>" : path; }
+
+std::pair<std::string, std::string> take_pair(TextRecord&& record, const std::string& path) {
+  if (!record.b)
+    throw Error(display_name(path) + ":" + std::to_string(record.line) +
+                ": expected a pair (text_a<TAB>text_b, or JSONL text_a and text_b), got one text");
+  return {std::move(record.a), std::move(*record.b)};
+}
+
 }  // namespace xenc

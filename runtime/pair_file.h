@@ -12,6 +12,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <utility>
 
 namespace xenc {
 
@@ -24,5 +25,11 @@ struct TextRecord {
 
 // `path` "-" reads stdin. Calls `visit` for each record, in file order.
 void for_each_text_record(const std::string& path, const std::function<void(TextRecord&&)>& visit);
+
+// The two texts of a record; a record with one text is an error naming its line.
+std::pair<std::string, std::string> take_pair(TextRecord&& record, const std::string& path);
+
+// "<stdin>" for "-", else the path: how errors name a pair file.
+std::string display_name(const std::string& path);
 
 }  // namespace xenc

@@ -38,4 +38,15 @@ std::vector<ValueType> infer_broadcast(std::span<const ShapeInput> inputs, std::
   return {ValueType{out_dtype == DType::kUndefined ? dtype : out_dtype, broadcast_inputs(inputs)}};
 }
 
+int64_t repeated_block(const Shape& x, const Shape& out) {
+  size_t lead = 0;
+  while (lead < x.size() && x[lead] == 1) ++lead;
+  const size_t kept = x.size() - lead;
+  if (kept > out.size() || !std::equal(x.begin() + static_cast<std::ptrdiff_t>(lead), x.end(),
+                                       out.end() - static_cast<std::ptrdiff_t>(kept)))
+    return 0;
+  const int64_t block = shape_numel(x);
+  return block > 0 && shape_numel(out) % block == 0 ? block : 0;
+}
+
 }  // namespace xenc

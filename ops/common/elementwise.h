@@ -65,13 +65,29 @@ void unary_map(const Tensor& in, Tensor& out, F f) {
   for (int64_t i = 0; i < n; ++i) y[i] = f(x[i]);
 }
 
+// When `x` broadcast to `out` is one block repeated (its dims, leading 1s
+// aside, are out's trailing dims, as a bias is), the block's size; else 0.
+int64_t repeated_block(const Shape& x, const Shape& out);
+
 template <class TA, class TB, class TOut, class F>
 void binary_map(const Tensor& a, const Tensor& b, Tensor& out, F f) {
   const TA* pa = a.data<TA>();
   const TB* pb = b.data<TB>();
   TOut* po = out.data<TOut>();
+  const int64_t n = out.numel();
   if (a.shape() == out.shape() && b.shape() == out.shape()) {
-    for (int64_t i = 0, n = out.numel(); i < n; ++i) po[i] = f(pa[i], pb[i]);
+    for (int64_t i = 0; i < n; ++i) po[i] = f(pa[i], pb[i]);
+    return;
+  }
+  // One operand whole, the other a repeated block: plain loops per block.
+  if (const int64_t w = repeated_block(b.shape(), out.shape()); w > 0 && a.shape() == out.shape()) {
+    for (int64_t r = 0; r < n; r += w)
+      for (int64_t j = 0; j < w; ++j) po[r + j] = f(pa[r + j], pb[j]);
+    return;
+  }
+  if (const int64_t w = repeated_block(a.shape(), out.shape()); w > 0 && b.shape() == out.shape()) {
+    for (int64_t r = 0; r < n; r += w)
+      for (int64_t j = 0; j < w; ++j) po[r + j] = f(pa[j], pb[r + j]);
     return;
   }
   const std::vector<int64_t> strides[2] = {broadcast_strides(a.shape(), out.shape()),

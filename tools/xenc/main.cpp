@@ -19,6 +19,7 @@ int main(int argc, char** argv) {
   xenc::cli::add_bench_command(app);
   xenc::cli::add_export_command(app);
   xenc::cli::add_quantize_command(app);
+  xenc::cli::add_train_command(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::Success& e) {

@@ -40,6 +40,12 @@ void ProgressBar::advance(size_t n) {
   draw();
 }
 
+void ProgressBar::pause() {
+  if (!enabled_ || finished_) return;
+  std::fputs("\r\x1b[K", stderr);
+  std::fflush(stderr);
+}
+
 void ProgressBar::finish() {
   if (!enabled_ || finished_) return;
   finished_ = true;
@@ -65,6 +71,7 @@ void ProgressBar::draw() {
   char rate_text[64];
   std::snprintf(rate_text, sizeof(rate_text), " %s  %.1f %s/s", unit_.c_str(), rate, unit_.c_str());
   line += rate_text;
+  if (!note_.empty()) line += "  " + note_;
   if (total_ && rate > 0 && done_ < *total_)
     line += "  ETA " + clock_text(static_cast<double>(*total_ - done_) / rate);
   else

@@ -18,6 +18,10 @@ class ProgressBar {
   ProgressBar& operator=(const ProgressBar&) = delete;
 
   void advance(size_t n);
+  // Text shown after the rate from the next draw on (e.g. "loss 0.5312").
+  void set_note(std::string note) { note_ = std::move(note); }
+  // Clears the line so other output can be printed; the next advance redraws.
+  void pause();
   // Draws the final state and ends the line.
   void finish();
 
@@ -27,6 +31,7 @@ class ProgressBar {
   using Clock = std::chrono::steady_clock;
   std::string unit_;
   std::optional<size_t> total_;
+  std::string note_;
   size_t done_ = 0;
   bool enabled_ = false;
   bool finished_ = false;

@@ -1,0 +1,174 @@
+#include "trainer/trainer.h"
+
+#include <chrono>
+#include <cmath>
+#include <fstream>
+
+#include <nlohmann/json.hpp>
+
+#include "exporter/export_directory.h"
+#include "exporter/updated_export.h"
+#include "graph/error.h"
+#include "graph/onnx_loader.h"
+#include "graph/shape_inference.h"
+#include "ops/registry.h"
+#include "runtime/cpu_count.h"
+#include "runtime/cross_encoder.h"
+#include "runtime/labelled_pairs.h"
+#include "runtime/model_directory.h"
+#include "runtime/model_feeds.h"
+#include "runtime/thread_arena.h"
+#include "trainer/dropout_sites.h"
+#include "trainer/parameter_selection.h"
+#include "trainer/trainable_graph.h"
+#include "trainer/training_data.h"
+
+namespace xenc {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+// The output the loss reads: "logits" when the graph has it, else the first.
+std::string logits_name(const Graph& graph) {
+  for (const GraphValue& out : graph.outputs)
+    if (out.name == "logits") return out.name;
+  if (graph.outputs.empty()) throw Error("the graph has no outputs");
+  return graph.outputs.front().name;
+}
+
+size_t label_count(const Graph& graph, const std::string& logits) {
+  const ValueType& type = graph.value_types.at(logits);
+  if (!type.shape || type.shape->size() != 2 || !type.shape->back().is_known())
+    throw Error("output '" + logits + "' has shape " + type.str() + "; expected [batch, labels] with known labels");
+  return static_cast<size_t>(type.shape->back().value);
+}
+
+// The metric that picks the best checkpoint: Spearman, else accuracy.
+double selection_metric(const std::vector<std::pair<std::string, double>>& metrics) {
+  for (const char* name : {"spearman", "accuracy"})
+    for (const auto& [key, value] : metrics)
+      if (key == name) return std::isnan(value) ? -INFINITY : value;
+  return -INFINITY;
+}
+
+uint64_t step_seed(uint64_t seed, int64_t step) {
+  uint64_t x = seed ^ (static_cast<uint64_t>(step) * 0x9e3779b97f4a7c15ull);
+  x = (x ^ (x >> 32)) * 0xd6e8feb86659fd93ull;
+  return x ^ (x >> 32);
+}
+
+std::map<std::string, Tensor> copy_parameters(const std::map<std::string, Tensor>& parameters) {
+  std::map<std::string, Tensor> copy;
+  for (const auto& [name, tensor] : parameters) copy.emplace(name, tensor.clone());
+  return copy;
+}
+
+}  // namespace
+
+TrainResult train(const TrainOptions& options, const TrainObserver& observer) {
+  if (options.epochs < 1) throw Error("--epochs must be at least 1");
+  if (options.batch_size < 1) throw Error("--batch-size must be at least 1");
+  if (!(options.label_high > options.label_low)) throw Error("--label-range: the upper end must exceed the lower");
+  const ModelDirectory source = ModelDirectory::open(options.model_dir, options.onnx_file);
+  const fs::path checkpoints =
+      options.checkpoint_dir.empty() ? fs::path(options.out_dir.string() + ".checkpoints") : options.checkpoint_dir;
+  check_export_destination(export_destination(options.out_dir));
+
+  Model model = load_onnx(source.onnx_file);
+  infer_shapes(model.graph, OpRegistry::instance());
+  const std::string logits = logits_name(model.graph);
+  const LabelRule rule{options.loss, options.label_low, options.label_high, label_count(model.graph, logits)};
+
+  // Everything about the data is checked before any training starts.
+  const Tokenizer tokenizer = Tokenizer::from_dir(source.dir);
+  const size_t max_length = options.max_length != 0 ? options.max_length : tokenizer.max_length();
+  const std::vector<TrainingExample> examples =
+      make_examples(read_labelled_pairs(options.train_file), rule, tokenizer, max_length);
+  std::optional<LabelledPairs> dev;
+  if (!options.dev_file.empty()) dev = read_labelled_pairs(options.dev_file);
+
+  const std::set<std::string> trainable = trainable_parameters(model.graph, parse_freeze(options.freeze));
+  const std::set<std::string> no_decay = no_decay_parameters(model.graph, trainable);
+  std::vector<DropoutSite> dropout;
+  if (options.dropout) dropout = find_dropout_sites(model.graph, read_dropout_rates(source.dir));
+  TrainableGraph graph(std::move(model.graph), trainable, dropout);
+  const ModelFeeds feeds(graph.graph().inputs, source.onnx_file.string());
+  AdamW optimizer(graph.parameters(), options.adamw, no_decay);
+
+  TrainResult result;
+  for (const auto& [name, tensor] : graph.parameters()) result.trainable_parameters += static_cast<size_t>(tensor.numel());
+  const auto steps_per_epoch = static_cast<int64_t>(epoch_batches(examples, options.batch_size, options.seed, 0).size());
+  const int64_t total_steps = steps_per_epoch * options.epochs;
+  const auto warmup = static_cast<int64_t>(std::ceil(static_cast<double>(total_steps) * options.warmup_ratio));
+  if (observer.on_start) observer.on_start(static_cast<size_t>(total_steps));
+
+  std::ofstream log;
+  if (!options.log_file.empty()) {
+    log.open(options.log_file, std::ios::trunc);
+    if (!log) throw Error(options.log_file.string() + ": cannot open the log for writing");
+  }
+  fs::create_directories(checkpoints);
+  std::map<std::string, Tensor> best;
+  double best_metric = -INFINITY;
+  const size_t threads = options.threads == 0 ? available_cpus() : options.threads;
+  int64_t step = 0;
+  for (int epoch = 1; epoch <= options.epochs; ++epoch) {
+    const auto start = std::chrono::steady_clock::now();
+    EpochResult epoch_result{epoch, 0, {}, 0};
+    const std::vector<std::vector<size_t>> batches = epoch_batches(examples, options.batch_size, options.seed, epoch);
+    thread_arena(threads).execute([&] {
+      for (const std::vector<size_t>& batch : batches) {
+        std::vector<Encoding> encodings;
+        std::vector<float> targets;
+        for (size_t i : batch) {
+          encodings.push_back(examples[i].encoding);
+          targets.push_back(examples[i].target);
+        }
+        const uint64_t seed = step_seed(options.seed, step);
+        const Tape tape = graph.forward(feeds.feeds(tokenizer.pad(encodings)), options.dropout ? &seed : nullptr);
+        const LossValue loss = compute_loss(options.loss, graph.value(tape, logits), targets);
+        const std::map<std::string, Gradient> grads = graph.backward(tape, {{logits, loss.logits_grad}});
+        const double scale = clip_scale(gradient_norm(grads), options.max_grad_norm);
+        const double lr = options.adamw.learning_rate * linear_schedule(step, warmup, total_steps);
+        optimizer.step(grads, lr, scale);
+        ++step;
+        epoch_result.train_loss += loss.loss / static_cast<double>(batches.size());
+        if (log) log << nlohmann::json{{"step", step}, {"epoch", epoch}, {"loss", loss.loss}, {"lr", lr}}.dump() << "\n";
+        if (observer.on_step) observer.on_step(static_cast<size_t>(step), loss.loss, lr);
+      }
+    });
+    const fs::path saved = checkpoints / ("epoch-" + std::to_string(epoch));
+    fs::remove_all(saved);
+    export_updated_model(source, graph.parameters(), saved);
+    if (dev) {
+      CrossEncoderOptions eval_options;
+      eval_options.threads = threads;
+      eval_options.max_length = max_length;
+      eval_options.onnx_file = source.onnx_file.lexically_relative(source.dir).string();
+      const CrossEncoder evaluator(saved, eval_options);
+      epoch_result.dev_metrics = pair_metrics(evaluator.predict(dev->pairs), *dev, evaluator.activation());
+    }
+    epoch_result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    const double metric = dev ? selection_metric(epoch_result.dev_metrics) : static_cast<double>(epoch);
+    if (metric > best_metric || best.empty()) {
+      best_metric = metric;
+      best = copy_parameters(graph.parameters());
+      result.best_epoch = epoch;
+    }
+    if (log) {
+      nlohmann::json metrics = nlohmann::json::object();
+      for (const auto& [name, value] : epoch_result.dev_metrics) metrics[name] = value;
+      log << nlohmann::json{{"epoch", epoch}, {"train_loss", epoch_result.train_loss}, {"dev", metrics},
+                            {"seconds", epoch_result.seconds}}
+                 .dump()
+          << std::endl;
+    }
+    result.epochs.push_back(epoch_result);
+    if (observer.on_epoch) observer.on_epoch(epoch_result);
+  }
+  export_updated_model(source, best, options.out_dir);
+  return result;
+}
+
+}  // namespace xenc
