@@ -21,7 +21,7 @@ std::map<std::string, size_t> candidates(const Graph& graph) {
     const GradientRule* rule = find_gradient_rule(node.domain, node.op_type);
     for (size_t i = 0; i < node.inputs.size(); ++i) {
       const auto init = graph.initializers.find(node.inputs[i]);
-      if (init == graph.initializers.end() || !is_float(init->second.dtype()) || init->second.numel() <= 1) continue;
+      if (init == graph.initializers.end() || !is_float(init->second.dtype()) || init->second.rank() == 0) continue;
       if (!rule || !(rule->differentiable_inputs >> i & 1)) rejected.insert(init->first);
       first_use.emplace(init->first, n);
     }
@@ -30,19 +30,15 @@ std::map<std::string, size_t> candidates(const Graph& graph) {
   return first_use;
 }
 
-size_t value_rank(const Graph& graph, const std::string& value) {
-  const auto it = graph.value_types.find(value);
-  if (it == graph.value_types.end() || !it->second.shape) return 0;
-  return it->second.shape->size();
-}
-
 // Index of the last node with a float output of rank >= 3.
-size_t encoder_end(const Graph& graph) {
+size_t encoder_end(const Graph& graph, const std::map<std::string, size_t>& ranks) {
   size_t last = 0;
   for (size_t n = 0; n < graph.nodes.size(); ++n)
     for (const std::string& out : graph.nodes[n].outputs) {
       const auto type = graph.value_types.find(out);
-      if (type != graph.value_types.end() && is_float(type->second.dtype) && value_rank(graph, out) >= 3) last = n;
+      const auto rank = ranks.find(out);
+      if (type != graph.value_types.end() && is_float(type->second.dtype) && rank != ranks.end() && rank->second >= 3)
+        last = n;
     }
   return last;
 }
@@ -72,17 +68,18 @@ FreezeSpec parse_freeze(const std::string& text) {
   throw Error("--freeze '" + text + "': expected none, head or last:N");
 }
 
-std::set<std::string> trainable_parameters(const Graph& graph, const FreezeSpec& freeze) {
+std::set<std::string> trainable_parameters(const Graph& graph, const FreezeSpec& freeze,
+                                           const std::map<std::string, size_t>& ranks) {
   const std::map<std::string, size_t> first_use = candidates(graph);
   size_t boundary = 0;  // candidates first used after this node train
   if (freeze.kind == FreezeSpec::Kind::head) {
-    boundary = encoder_end(graph);
+    boundary = encoder_end(graph, ranks);
   } else if (freeze.kind == FreezeSpec::Kind::last_layers) {
     const std::vector<size_t> starts = layer_starts(graph);
     if (static_cast<size_t>(freeze.layers) > starts.size())
       throw Error("--freeze last:" + std::to_string(freeze.layers) + ": the model has " + std::to_string(starts.size()) +
                   " encoder layers");
-    boundary = freeze.layers == 0 ? encoder_end(graph) : starts[starts.size() - static_cast<size_t>(freeze.layers)];
+    boundary = freeze.layers == 0 ? encoder_end(graph, ranks) : starts[starts.size() - static_cast<size_t>(freeze.layers)];
   }
   std::set<std::string> trainable;
   for (const auto& [name, use] : first_use)

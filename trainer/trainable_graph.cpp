@@ -186,6 +186,15 @@ const Tensor& TrainableGraph::value(const Tape& tape, const std::string& name) c
   return tape.values.at(static_cast<size_t>(it->second));
 }
 
+std::map<std::string, size_t> TrainableGraph::value_ranks(const Tape& tape) const {
+  std::map<std::string, size_t> ranks;
+  for (const Step& step : steps_)
+    for (size_t o = 0; o < step.outputs.size(); ++o)
+      if (step.outputs[o] >= 0)
+        ranks[step.node->outputs[o]] = static_cast<size_t>(tape.values[static_cast<size_t>(step.outputs[o])].rank());
+  return ranks;
+}
+
 std::map<std::string, Gradient> TrainableGraph::backward(const Tape& tape,
                                                          const std::map<std::string, Tensor>& output_grads) const {
   std::vector<Gradient> grads(slot_of_.size());

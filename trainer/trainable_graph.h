@@ -51,6 +51,8 @@ class TrainableGraph {
   // masks that depend on the seed alone (not the thread count).
   Tape forward(const std::map<std::string, Tensor>& feeds, const uint64_t* dropout_seed = nullptr) const;
   const Tensor& value(const Tape& tape, const std::string& name) const;
+  // The rank of every node output in `tape`.
+  std::map<std::string, size_t> value_ranks(const Tape& tape) const;
 
   // Gradients of the trainable parameters, given the gradients of some
   // graph outputs (the loss's derivative by the logits).

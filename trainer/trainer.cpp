@@ -88,7 +88,15 @@ TrainResult train(const TrainOptions& options, const TrainObserver& observer) {
   std::optional<LabelledPairs> dev;
   if (!options.dev_file.empty()) dev = read_labelled_pairs(options.dev_file);
 
-  const std::set<std::string> trainable = trainable_parameters(model.graph, parse_freeze(options.freeze));
+  const FreezeSpec freeze = parse_freeze(options.freeze);
+  std::map<std::string, size_t> ranks;
+  if (freeze.kind != FreezeSpec::Kind::none) {  // one short pair through the graph, for the ranks
+    const TrainableGraph probe(model.graph, {});
+    const ModelFeeds probe_feeds(probe.graph().inputs, source.onnx_file.string());
+    const Encoding pair = tokenizer.encode_pair("a", "b", max_length);
+    ranks = probe.value_ranks(probe.forward(probe_feeds.feeds(tokenizer.pad(std::span(&pair, 1)))));
+  }
+  const std::set<std::string> trainable = trainable_parameters(model.graph, freeze, ranks);
   const std::set<std::string> no_decay = no_decay_parameters(model.graph, trainable);
   std::vector<DropoutSite> dropout;
   if (options.dropout) dropout = find_dropout_sites(model.graph, read_dropout_rates(source.dir));

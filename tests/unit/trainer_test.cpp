@@ -1,0 +1,121 @@
+// The training loop end to end on a tiny BERT (tests/fixtures/real_exports):
+// what --freeze trains, determinism, and bad data caught before training.
+#include <gtest/gtest.h>
+
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "graph/onnx_loader.h"
+#include "temp_dir.h"
+#include "trainer/trainer.h"
+
+namespace xenc::test {
+namespace {
+
+namespace fs = std::filesystem;
+
+const fs::path kModel = fs::path(XENC_TEST_DATA_DIR) / "fixtures" / "real_exports" / "bert_opset17";
+const fs::path kStsTrain = fs::path(XENC_TEST_DATA_DIR) / "fixtures" / "stsb" / "sts-train.csv";
+
+// The first `count` lines of the STS benchmark train split.
+std::string sts_lines(size_t count) {
+  std::ifstream in(kStsTrain);
+  std::string line, text;
+  for (size_t i = 0; i < count && std::getline(in, line); ++i) text += line + "\n";
+  return text;
+}
+
+TrainOptions tiny_run(const TempDir& dir, const std::string& freeze) {
+  TrainOptions o;
+  o.model_dir = kModel;
+  o.train_file = dir.write("train.csv", sts_lines(24)).string();
+  o.dev_file = dir.write("dev.csv", sts_lines(12)).string();
+  o.out_dir = dir.path() / "out";
+  o.epochs = 2;
+  o.batch_size = 8;
+  o.adamw.learning_rate = 1e-3;
+  o.freeze = freeze;
+  o.label_low = 0;
+  o.label_high = 5;
+  o.threads = 2;
+  return o;
+}
+
+std::map<std::string, Tensor> initializers(const fs::path& model) { return load_onnx(model).graph.initializers; }
+
+bool same_bytes(const Tensor& a, const Tensor& b) {
+  return a.dtype() == b.dtype() && a.shape() == b.shape() && std::memcmp(a.raw(), b.raw(), a.nbytes()) == 0;
+}
+
+// Names of the initializers whose bytes the run changed.
+std::set<std::string> changed(const fs::path& out) {
+  const auto before = initializers(kModel / "model.onnx");
+  const auto after = initializers(out / "model.onnx");
+  std::set<std::string> names;
+  for (const auto& [name, tensor] : before)
+    if (!same_bytes(tensor, after.at(name))) names.insert(name);
+  return names;
+}
+
+TEST(Trainer, FreezeHeadChangesOnlyThePoolerAndClassifier) {
+  TempDir dir;
+  const TrainResult result = train(tiny_run(dir, "head"));
+  EXPECT_EQ(result.trainable_parameters, 32u * 32 + 32 + 32 + 1);
+  EXPECT_EQ(changed(dir.path() / "out"), (std::set<std::string>{"bert.pooler.dense.weight", "bert.pooler.dense.bias",
+                                                                 "classifier.weight", "classifier.bias"}));
+}
+
+TEST(Trainer, FreezeLastLayerLeavesEmbeddingsAndTheFirstLayerAlone) {
+  TempDir dir;
+  train(tiny_run(dir, "last:1"));
+  const std::set<std::string> names = changed(dir.path() / "out");
+  EXPECT_TRUE(names.count("bert.encoder.layer.1.output.LayerNorm.weight"));
+  EXPECT_TRUE(names.count("classifier.weight"));
+  for (const std::string& name : names) {
+    EXPECT_EQ(name.find("embeddings"), std::string::npos) << name;
+    EXPECT_EQ(name.find("layer.0."), std::string::npos) << name;
+  }
+}
+
+TEST(Trainer, FreezeNoneTrainsEveryWeightAndIsDeterministic) {
+  TempDir first, second;
+  const TrainResult result = train(tiny_run(first, "none"));
+  train(tiny_run(second, "none"));
+  const auto a = initializers(first.path() / "out" / "model.onnx");
+  const auto b = initializers(second.path() / "out" / "model.onnx");
+  for (const auto& [name, tensor] : a) EXPECT_TRUE(same_bytes(tensor, b.at(name))) << name;
+  const std::set<std::string> names = changed(first.path() / "out");
+  EXPECT_TRUE(names.count("bert.embeddings.word_embeddings.weight"));
+  EXPECT_TRUE(names.count("bert.encoder.layer.0.attention.output.LayerNorm.bias"));
+  ASSERT_EQ(result.epochs.size(), 2u);
+  EXPECT_EQ(result.epochs[0].dev_metrics.at(1).first, "spearman");
+}
+
+// Trains on `train_text` and expects an error containing `message`, with
+// no output directory left behind.
+void expect_bad_data(const std::string& train_text, const std::string& message) {
+  TempDir dir;
+  TrainOptions o = tiny_run(dir, "none");
+  o.train_file = dir.write("bad.tsv", train_text).string();
+  try {
+    train(o);
+    ADD_FAILURE() << "no error for " << train_text;
+  } catch (const std::exception& e) {
+    EXPECT_NE(std::string(e.what()).find(message), std::string::npos) << e.what();
+  }
+  EXPECT_FALSE(fs::exists(o.out_dir));
+  EXPECT_FALSE(fs::exists(o.out_dir.string() + ".checkpoints"));
+}
+
+TEST(Trainer, BadDataIsReportedWithFileAndLineBeforeTraining) {
+  expect_bad_data("a\tb\t1\nc\td\n", "bad.tsv:2: no label");
+  expect_bad_data("a\tb\t1\nc\td\t7.5\n", "bad.tsv:2: label 7.5 is outside the declared range 0..5");
+  expect_bad_data("a\tb\t1\nc\td\tx\n", "bad.tsv:2: label 'x' is not a number");
+  expect_bad_data("", "bad.tsv: no labelled pairs");
+  expect_bad_data("\n\n", "bad.tsv: no labelled pairs");
+}
+
+}  // namespace
+}  // namespace xenc::test
