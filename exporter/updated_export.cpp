@@ -10,7 +10,7 @@ namespace xenc {
 namespace fs = std::filesystem;
 
 void export_updated_model(const ModelDirectory& source, const std::map<std::string, Tensor>& updates,
-                          const fs::path& out) {
+                          const fs::path& out, const std::function<void(const fs::path& staging)>& extra) {
   std::vector<std::string> copied;
   std::error_code ec;
   if (fs::is_regular_file(source.dir / "config.json", ec)) copied.push_back("config.json");
@@ -20,6 +20,7 @@ void export_updated_model(const ModelDirectory& source, const std::map<std::stri
     fs::create_directories((staging / onnx_relative).parent_path());
     update_initializers(source.onnx_file, updates, staging / onnx_relative);
     copy_files(source.dir, copied, staging);
+    if (extra) extra(staging);
   });
 }
 

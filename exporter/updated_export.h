@@ -6,6 +6,7 @@
 #pragma once
 
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <string>
 
@@ -14,7 +15,10 @@
 
 namespace xenc {
 
+// `extra` may write more files into the directory before it appears (the
+// trainer's resume state), so they appear with it or not at all.
 void export_updated_model(const ModelDirectory& source, const std::map<std::string, Tensor>& updates,
-                          const std::filesystem::path& out);
+                          const std::filesystem::path& out,
+                          const std::function<void(const std::filesystem::path& staging)>& extra = {});
 
 }  // namespace xenc

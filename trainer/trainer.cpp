@@ -1,6 +1,7 @@
 #include "trainer/trainer.h"
 
 #include <chrono>
+#include <cstring>
 #include <cmath>
 #include <fstream>
 
@@ -18,6 +19,7 @@
 #include "runtime/model_directory.h"
 #include "runtime/model_feeds.h"
 #include "runtime/thread_arena.h"
+#include "trainer/checkpoint.h"
 #include "trainer/dropout_sites.h"
 #include "trainer/parameter_selection.h"
 #include "trainer/trainable_graph.h"
@@ -62,6 +64,29 @@ std::map<std::string, Tensor> copy_parameters(const std::map<std::string, Tensor
   std::map<std::string, Tensor> copy;
   for (const auto& [name, tensor] : parameters) copy.emplace(name, tensor.clone());
   return copy;
+}
+
+// Writes `from`'s values into `into`'s storage (which the graph shares).
+void assign(std::map<std::string, Tensor>& into, const std::map<std::string, Tensor>& from) {
+  for (auto& [name, tensor] : into) std::memcpy(tensor.raw(), from.at(name).raw(), tensor.nbytes());
+}
+
+// What a resumed run must share with the run that wrote its checkpoint.
+nlohmann::json run_settings(const TrainOptions& o) {
+  return {{"epochs", o.epochs},
+          {"batch_size", o.batch_size},
+          {"learning_rate", o.adamw.learning_rate},
+          {"weight_decay", o.adamw.weight_decay},
+          {"warmup_ratio", o.warmup_ratio},
+          {"max_grad_norm", o.max_grad_norm},
+          {"seed", o.seed},
+          {"freeze", o.freeze},
+          {"loss", loss_name(o.loss)},
+          {"label_range", {o.label_low, o.label_high}},
+          {"dropout", o.dropout},
+          {"max_length", o.max_length},
+          {"train_file", fs::absolute(o.train_file).lexically_normal().string()},
+          {"dev_file", o.dev_file.empty() ? "" : fs::absolute(o.dev_file).lexically_normal().string()}};
 }
 
 }  // namespace
@@ -109,19 +134,41 @@ TrainResult train(const TrainOptions& options, const TrainObserver& observer) {
   const auto steps_per_epoch = static_cast<int64_t>(epoch_batches(examples, options.batch_size, options.seed, 0).size());
   const int64_t total_steps = steps_per_epoch * options.epochs;
   const auto warmup = static_cast<int64_t>(std::ceil(static_cast<double>(total_steps) * options.warmup_ratio));
-  if (observer.on_start) observer.on_start(static_cast<size_t>(total_steps));
-
-  std::ofstream log;
-  if (!options.log_file.empty()) {
-    log.open(options.log_file, std::ios::trunc);
-    if (!log) throw Error(options.log_file.string() + ": cannot open the log for writing");
+  TrainerState state;
+  state.settings = run_settings(options);
+  state.best_metric = -INFINITY;
+  std::map<std::string, Tensor> best;
+  const std::optional<int> latest = latest_checkpoint(checkpoints);
+  if (options.resume) {
+    if (!latest) throw Error(checkpoints.string() + ": no checkpoint to resume from");
+    Checkpoint c = read_checkpoint(checkpoints, *latest, source, graph.parameters());
+    if (c.state.settings != state.settings)
+      throw Error(checkpoint_path(checkpoints, *latest).string() + ": written by a run with other settings (" +
+                  c.state.settings.dump() + "); resume with the same ones");
+    assign(graph.parameters(), c.parameters);
+    optimizer.first_moments() = std::move(c.first_moments);
+    optimizer.second_moments() = std::move(c.second_moments);
+    optimizer.set_steps(c.state.step);
+    state = c.state;
+    best = state.best_epoch == *latest
+               ? copy_parameters(graph.parameters())
+               : read_checkpoint(checkpoints, state.best_epoch, source, graph.parameters()).parameters;
+    result.epochs = state.epochs;
+    result.best_epoch = state.best_epoch;
+  } else if (latest) {
+    throw Error(checkpoints.string() + ": holds checkpoints of an earlier run; pass --resume to continue it, or "
+                "remove the directory");
   }
   fs::create_directories(checkpoints);
-  std::map<std::string, Tensor> best;
-  double best_metric = -INFINITY;
+  std::ofstream log;
+  if (!options.log_file.empty()) {  // a resumed run adds to its log
+    log.open(options.log_file, options.resume ? std::ios::app : std::ios::trunc);
+    if (!log) throw Error(options.log_file.string() + ": cannot open the log for writing");
+  }
+  if (observer.on_start) observer.on_start(static_cast<size_t>(total_steps - state.step));
   const size_t threads = options.threads == 0 ? available_cpus() : options.threads;
-  int64_t step = 0;
-  for (int epoch = 1; epoch <= options.epochs; ++epoch) {
+  int64_t step = state.step;
+  for (int epoch = state.epoch + 1; epoch <= options.epochs; ++epoch) {
     const auto start = std::chrono::steady_clock::now();
     EpochResult epoch_result{epoch, 0, {}, 0};
     const std::vector<std::vector<size_t>> batches = epoch_batches(examples, options.batch_size, options.seed, epoch);
@@ -146,24 +193,32 @@ TrainResult train(const TrainOptions& options, const TrainObserver& observer) {
         if (observer.on_step) observer.on_step(static_cast<size_t>(step), loss.loss, lr);
       }
     });
-    const fs::path saved = checkpoints / ("epoch-" + std::to_string(epoch));
-    fs::remove_all(saved);
-    export_updated_model(source, graph.parameters(), saved);
-    if (dev) {
+    if (dev) {  // scored by the inference path, from a model directory
+      const fs::path scored = checkpoints / "dev-evaluation";
+      fs::remove_all(scored);
+      export_updated_model(source, graph.parameters(), scored);
       CrossEncoderOptions eval_options;
       eval_options.threads = threads;
       eval_options.max_length = max_length;
       eval_options.onnx_file = source.onnx_file.lexically_relative(source.dir).string();
-      const CrossEncoder evaluator(saved, eval_options);
+      const CrossEncoder evaluator(scored, eval_options);
       epoch_result.dev_metrics = pair_metrics(evaluator.predict(dev->pairs), *dev, evaluator.activation());
+      fs::remove_all(scored);
     }
     epoch_result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     const double metric = dev ? selection_metric(epoch_result.dev_metrics) : static_cast<double>(epoch);
-    if (metric > best_metric || best.empty()) {
-      best_metric = metric;
+    if (metric > state.best_metric || best.empty()) {
+      state.best_metric = metric;
+      state.best_epoch = epoch;
       best = copy_parameters(graph.parameters());
       result.best_epoch = epoch;
     }
+    state.epoch = epoch;
+    state.step = step;
+    state.epochs.push_back(epoch_result);
+    write_checkpoint(checkpoints, source,
+                     Checkpoint{state, graph.parameters(), optimizer.first_moments(), optimizer.second_moments()});
+    remove_checkpoints_except(checkpoints, {epoch, state.best_epoch});
     if (log) {
       nlohmann::json metrics = nlohmann::json::object();
       for (const auto& [name, value] : epoch_result.dev_metrics) metrics[name] = value;
@@ -176,6 +231,7 @@ TrainResult train(const TrainOptions& options, const TrainObserver& observer) {
     if (observer.on_epoch) observer.on_epoch(epoch_result);
   }
   export_updated_model(source, best, options.out_dir);
+  fs::remove_all(checkpoints);
   return result;
 }
 

@@ -6,6 +6,7 @@
 // schedule; then the model is saved as a checkpoint and scored on the dev
 // file. The output is the checkpoint with the best dev metric (Spearman for
 // one label, accuracy for several), or the last one without a dev file.
+// Checkpoints (trainer/checkpoint.h) are kept until the output is written.
 // The input directory is never written.
 #pragma once
 
@@ -43,6 +44,9 @@ struct TrainOptions {
   size_t threads = 0;     // 0: the CPUs this process may use
   size_t max_length = 0;  // 0: the tokenizer's
   std::filesystem::path log_file;  // empty: none. JSON lines: one per step and per epoch
+  // Continue from the latest checkpoint (trainer/checkpoint.h) of a run
+  // with the same settings; the result is the same as an uninterrupted run.
+  bool resume = false;
 };
 
 struct EpochResult {

@@ -7,6 +7,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "graph/error.h"
 #include "graph/onnx_loader.h"
 #include "temp_dir.h"
 #include "trainer/trainer.h"
@@ -91,6 +92,48 @@ TEST(Trainer, FreezeNoneTrainsEveryWeightAndIsDeterministic) {
   EXPECT_TRUE(names.count("bert.encoder.layer.0.attention.output.LayerNorm.bias"));
   ASSERT_EQ(result.epochs.size(), 2u);
   EXPECT_EQ(result.epochs[0].dev_metrics.at(1).first, "spearman");
+}
+
+TEST(Trainer, ResumeAfterAnInterruptionGivesTheUninterruptedResult) {
+  TempDir whole, interrupted;
+  TrainOptions o = tiny_run(whole, "none");
+  o.epochs = 3;
+  train(o);
+
+  TrainOptions first = tiny_run(interrupted, "none");
+  first.epochs = 3;
+  TrainObserver stop_after_epoch_1;
+  stop_after_epoch_1.on_epoch = [](const EpochResult&) { throw std::runtime_error("interrupted"); };
+  EXPECT_THROW(train(first, stop_after_epoch_1), std::runtime_error);
+  EXPECT_FALSE(fs::exists(first.out_dir));
+
+  TrainOptions changed_settings = first;
+  changed_settings.resume = true;
+  changed_settings.adamw.learning_rate = 2e-3;
+  EXPECT_THROW(train(changed_settings), Error);
+
+  TrainOptions again = first;
+  again.resume = true;
+  const TrainResult result = train(again);
+  ASSERT_EQ(result.epochs.size(), 3u);
+  const auto a = initializers(o.out_dir / "model.onnx");
+  const auto b = initializers(first.out_dir / "model.onnx");
+  for (const auto& [name, tensor] : a) EXPECT_TRUE(same_bytes(tensor, b.at(name))) << name;
+  EXPECT_FALSE(fs::exists(first.out_dir.string() + ".checkpoints"));
+}
+
+TEST(Trainer, AnEarlierRunsCheckpointsNeedResume) {
+  TempDir dir;
+  TrainOptions o = tiny_run(dir, "head");
+  TrainObserver stop;
+  stop.on_epoch = [](const EpochResult&) { throw std::runtime_error("interrupted"); };
+  EXPECT_THROW(train(o, stop), std::runtime_error);
+  try {
+    train(o);
+    ADD_FAILURE() << "a second run over the first's checkpoints did not stop";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("pass --resume"), std::string::npos) << e.what();
+  }
 }
 
 // Trains on `train_text` and expects an error containing `message`, with

@@ -43,7 +43,7 @@ void run_train(TrainArgs& args) {
   std::unique_ptr<ProgressBar> progress;
   double recent_loss = 0;
   TrainObserver observer;
-  observer.on_start = [&](size_t steps) { progress = std::make_unique<ProgressBar>("steps", steps); };
+  observer.on_start = [&](size_t steps_left) { progress = std::make_unique<ProgressBar>("steps", steps_left); };
   observer.on_step = [&](size_t, double loss, double) {
     recent_loss = recent_loss == 0 ? loss : 0.98 * recent_loss + 0.02 * loss;
     char note[32];
@@ -100,6 +100,7 @@ void add_train_command(CLI::App& app) {
   cmd->add_option("--threads", o.threads, "Threads (default: the CPUs this process may use)");
   cmd->add_option("--max-length", o.max_length, "Tokens per pair (default: the tokenizer's limit)");
   cmd->add_option("--log", args->log, "JSON lines: each step's loss and each epoch's metrics");
+  cmd->add_flag("--resume", o.resume, "Continue from the latest checkpoint of an interrupted run with the same settings");
   cmd->callback([args] { run_train(*args); });
 }
 
