@@ -95,6 +95,7 @@ TrainResult train(const TrainOptions& options, const TrainObserver& observer) {
   if (options.epochs < 1) throw Error("--epochs must be at least 1");
   if (options.batch_size < 1) throw Error("--batch-size must be at least 1");
   if (!(options.label_high > options.label_low)) throw Error("--label-range: the upper end must exceed the lower");
+  const FreezeSpec freeze = parse_freeze(options.freeze);
   const ModelDirectory source = ModelDirectory::open(options.model_dir, options.onnx_file);
   const fs::path checkpoints =
       options.checkpoint_dir.empty() ? fs::path(options.out_dir.string() + ".checkpoints") : options.checkpoint_dir;
@@ -113,7 +114,6 @@ TrainResult train(const TrainOptions& options, const TrainObserver& observer) {
   std::optional<LabelledPairs> dev;
   if (!options.dev_file.empty()) dev = read_labelled_pairs(options.dev_file);
 
-  const FreezeSpec freeze = parse_freeze(options.freeze);
   std::map<std::string, size_t> ranks;
   if (freeze.kind != FreezeSpec::Kind::none) {  // one short pair through the graph, for the ranks
     const TrainableGraph probe(model.graph, {});
@@ -184,12 +184,13 @@ TrainResult train(const TrainOptions& options, const TrainObserver& observer) {
         const Tape tape = graph.forward(feeds.feeds(tokenizer.pad(encodings)), options.dropout ? &seed : nullptr);
         const LossValue loss = compute_loss(options.loss, graph.value(tape, logits), targets);
         const std::map<std::string, Gradient> grads = graph.backward(tape, {{logits, loss.logits_grad}});
-        const double scale = clip_scale(gradient_norm(grads), options.max_grad_norm);
+        const double norm = gradient_norm(grads);
+        const double scale = clip_scale(norm, options.max_grad_norm);
         const double lr = options.adamw.learning_rate * linear_schedule(step, warmup, total_steps);
         optimizer.step(grads, lr, scale);
         ++step;
         epoch_result.train_loss += loss.loss / static_cast<double>(batches.size());
-        if (log) log << nlohmann::json{{"step", step}, {"epoch", epoch}, {"loss", loss.loss}, {"lr", lr}}.dump() << "\n";
+        if (log) log << nlohmann::json{{"step", step}, {"epoch", epoch}, {"loss", loss.loss}, {"lr", lr}, {"grad_norm", norm}}.dump() << "\n";
         if (observer.on_step) observer.on_step(static_cast<size_t>(step), loss.loss, lr);
       }
     });
