@@ -3,8 +3,9 @@
 
 usage: train_kill_test.py XENC MODEL_DIR PAIR_FILE WORK_DIR
 
-A reference run trains MODEL_DIR for 3 epochs on the first 60 lines of PAIR_FILE. Then runs of the same settings
-are killed (SIGKILL) after increasing delays. After each kill:
+A reference run trains MODEL_DIR for 3 epochs on the first 60 lines of PAIR_FILE and is timed. Then runs of
+the same settings are killed (SIGKILL) at moments spread evenly over that time (16 of them, then finer
+spreads until a kill has landed inside a checkpoint write, 64 kills at most). After each kill:
   - the newest complete checkpoint (CHECKPOINTS/epoch-N) must be a usable model
     directory: `xenc score` runs on it;
   - `xenc train --resume` (or a fresh run when no checkpoint was complete) must
@@ -40,23 +41,26 @@ def main():
     with open(train, "w", encoding="utf-8") as f:
         f.writelines(lines)
     reference = work / "reference"
+    start = time.monotonic()
     subprocess.run(train_command(xenc, model, train, str(reference)), check=True, stdout=subprocess.DEVNULL)
+    duration = time.monotonic() - start
     reference_model = reference / "model.onnx"
 
+    delays = [duration * (i + 0.5) / 16 for i in range(16)]
+    delays += [duration * (i + 0.25) / 48 for i in range(48)]
     during_write = 0
     failures = []
-    delay = 0.01
-    for attempt in range(60):
+    for attempt, delay in enumerate(delays):
+        if attempt >= 16 and during_write > 0:
+            break
         out = work / f"run{attempt}"
         checkpoints = pathlib.Path(str(out) + ".checkpoints")
         process = subprocess.Popen(train_command(xenc, model, train, str(out)), stdout=subprocess.DEVNULL)
         time.sleep(delay)
         process.send_signal(signal.SIGKILL)
         process.wait()
-        delay *= 1.15
         if out.exists():
-            if delay > 30:
-                break
+            shutil.rmtree(out)
             continue  # finished before the kill
         leftovers = [p.name for p in checkpoints.glob(".epoch-*.tmp-*")] if checkpoints.exists() else []
         during_write += bool(leftovers)
@@ -75,9 +79,7 @@ def main():
             failures.append(f"kill {attempt} (checkpoints {epochs}): resumed model differs from the reference")
         shutil.rmtree(out, ignore_errors=True)
         shutil.rmtree(checkpoints, ignore_errors=True)
-        if during_write >= 3 and attempt >= 20:
-            break
-    print(f"kills: {attempt + 1}, during a checkpoint write: {during_write}")
+    print(f"reference run {duration:.2f} s; kills: {attempt + 1}, during a checkpoint write: {during_write}")
     for failure in failures:
         print("FAIL", failure)
     if during_write == 0:
