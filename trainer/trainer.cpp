@@ -54,6 +54,10 @@ double selection_metric(const std::vector<std::pair<std::string, double>>& metri
   return -INFINITY;
 }
 
+double seconds_since(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
 uint64_t step_seed(uint64_t seed, int64_t step) {
   uint64_t x = seed ^ (static_cast<uint64_t>(step) * 0x9e3779b97f4a7c15ull);
   x = (x ^ (x >> 32)) * 0xd6e8feb86659fd93ull;
@@ -84,6 +88,7 @@ nlohmann::json run_settings(const TrainOptions& o) {
           {"loss", loss_name(o.loss)},
           {"label_range", {o.label_low, o.label_high}},
           {"dropout", o.dropout},
+          {"add_swapped_pairs", o.add_swapped_pairs},
           {"max_length", o.max_length},
           {"train_file", fs::absolute(o.train_file).lexically_normal().string()},
           {"dev_file", o.dev_file.empty() ? "" : fs::absolute(o.dev_file).lexically_normal().string()}};
@@ -110,7 +115,7 @@ TrainResult train(const TrainOptions& options, const TrainObserver& observer) {
   const Tokenizer tokenizer = Tokenizer::from_dir(source.dir);
   const size_t max_length = options.max_length != 0 ? options.max_length : tokenizer.max_length();
   const std::vector<TrainingExample> examples =
-      make_examples(read_labelled_pairs(options.train_file), rule, tokenizer, max_length);
+      make_examples(read_labelled_pairs(options.train_file), rule, tokenizer, max_length, options.add_swapped_pairs);
   std::optional<LabelledPairs> dev;
   if (!options.dev_file.empty()) dev = read_labelled_pairs(options.dev_file);
 
@@ -190,7 +195,13 @@ TrainResult train(const TrainOptions& options, const TrainObserver& observer) {
         optimizer.step(grads, lr, scale);
         ++step;
         epoch_result.train_loss += loss.loss / static_cast<double>(batches.size());
-        if (log) log << nlohmann::json{{"step", step}, {"epoch", epoch}, {"loss", loss.loss}, {"lr", lr}, {"grad_norm", norm}}.dump() << "\n";
+        if (log)
+          log << nlohmann::json{{"step", step},           {"epoch", epoch},
+                                {"loss", loss.loss},      {"lr", lr},
+                                {"grad_norm", norm},      {"pairs", batch.size()},
+                                {"epoch_seconds", seconds_since(start)}}
+                     .dump()
+              << "\n";
         if (observer.on_step) observer.on_step(static_cast<size_t>(step), loss.loss, lr);
       }
     });
@@ -206,7 +217,7 @@ TrainResult train(const TrainOptions& options, const TrainObserver& observer) {
       epoch_result.dev_metrics = pair_metrics(evaluator.predict(dev->pairs), *dev, evaluator.activation());
       fs::remove_all(scored);
     }
-    epoch_result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    epoch_result.seconds = seconds_since(start);
     const double metric = dev ? selection_metric(epoch_result.dev_metrics) : static_cast<double>(epoch);
     if (metric > state.best_metric || best.empty()) {
       state.best_metric = metric;

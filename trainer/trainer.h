@@ -41,6 +41,7 @@ struct TrainOptions {
   LossKind loss = LossKind::bce;
   double label_low = 0, label_high = 1;  // bce and mse: the labels' declared range
   bool dropout = true;
+  bool add_swapped_pairs = false;  // also train on each pair with its texts swapped
   size_t threads = 0;     // 0: the CPUs this process may use
   size_t max_length = 0;  // 0: the tokenizer's
   std::filesystem::path log_file;  // empty: none. JSON lines: one per step and per epoch

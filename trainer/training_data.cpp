@@ -26,7 +26,7 @@ std::string label_text(double label) {
 }  // namespace
 
 std::vector<TrainingExample> make_examples(const LabelledPairs& data, const LabelRule& rule, const Tokenizer& tokenizer,
-                                           size_t max_length) {
+                                           size_t max_length, bool add_swapped) {
   std::vector<TrainingExample> examples(data.pairs.size());
   for (size_t i = 0; i < data.pairs.size(); ++i) {
     const double label = data.labels[i];
@@ -44,6 +44,11 @@ std::vector<TrainingExample> make_examples(const LabelledPairs& data, const Labe
   }
   for (size_t i = 0; i < data.pairs.size(); ++i)
     examples[i].encoding = tokenizer.encode_pair(data.pairs[i].first, data.pairs[i].second, max_length);
+  if (add_swapped) {
+    for (size_t i = 0, n = data.pairs.size(); i < n; ++i)
+      examples.push_back({tokenizer.encode_pair(data.pairs[i].second, data.pairs[i].first, max_length),
+                          examples[i].target});
+  }
   return examples;
 }
 

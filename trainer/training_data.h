@@ -28,9 +28,11 @@ struct TrainingExample {
 };
 
 // Every error (a row without a label, a label outside the rule, an empty
-// file, a record with one text) names the file and line.
+// file, a record with one text) names the file and line. With
+// `add_swapped`, each pair is also an example with its texts swapped (for
+// symmetric tasks such as STS; the examples double).
 std::vector<TrainingExample> make_examples(const LabelledPairs& data, const LabelRule& rule, const Tokenizer& tokenizer,
-                                           size_t max_length);
+                                           size_t max_length, bool add_swapped = false);
 
 // One epoch's batches of example indices: the examples shuffled by `seed`
 // and `epoch`, cut into groups of 50 batches, each group sorted by length

@@ -97,6 +97,8 @@ void add_train_command(CLI::App& app) {
       ->capture_default_str();
   cmd->add_option("--seed", o.seed, "Seed of shuffling and dropout")->capture_default_str();
   cmd->add_flag("!--no-dropout", o.dropout, "Train without dropout");
+  cmd->add_flag("--add-swapped", o.add_swapped_pairs,
+                "Also train on each pair with its texts swapped (symmetric tasks such as STS)");
   cmd->add_option("--threads", o.threads, "Threads (default: the CPUs this process may use)");
   cmd->add_option("--max-length", o.max_length, "Tokens per pair (default: the tokenizer's limit)");
   cmd->add_option("--log", args->log, "JSON lines: each step's loss and each epoch's metrics");
