@@ -12,38 +12,6 @@
 namespace xenc {
 namespace {
 
-struct SliceArgs {
-  std::vector<int64_t> starts, ends, axes, steps;  // axes not yet normalized
-};
-
-// The arguments of a node, given the tensors of inputs 1-4 (nullptr when absent).
-SliceArgs read_args(const Node& node, std::span<const Tensor* const, 4> tensors) {
-  SliceArgs args;
-  if (node.opset < 10) {
-    if (!node.has_attr("starts") || !node.has_attr("ends")) throw Error("missing attribute 'starts' or 'ends'");
-    args.starts = node.attr_ints("starts");
-    args.ends = node.attr_ints("ends");
-    args.axes = node.attr_ints("axes");
-  } else {
-    args.starts = tensors[0]->to_int64_vector();
-    args.ends = tensors[1]->to_int64_vector();
-    if (tensors[2]) args.axes = tensors[2]->to_int64_vector();
-    if (tensors[3]) args.steps = tensors[3]->to_int64_vector();
-  }
-  const size_t n = args.starts.size();
-  if (args.ends.size() != n) throw Error("starts and ends have different lengths");
-  if (args.axes.empty()) {
-    for (size_t i = 0; i < n; ++i) args.axes.push_back(static_cast<int64_t>(i));
-  }
-  if (args.steps.empty()) args.steps.assign(n, 1);
-  if (args.axes.size() != n || args.steps.size() != n)
-    throw Error("starts, ends, axes and steps must have the same length");
-  for (int64_t step : args.steps) {
-    if (step == 0) throw Error("steps must not be 0");
-  }
-  return args;
-}
-
 // Exporters write INT64_MAX or INT32_MAX for "to the end"; no real dim reaches that.
 bool runs_to_end(int64_t end) { return end >= std::numeric_limits<int32_t>::max(); }
 
@@ -73,7 +41,7 @@ std::vector<ValueType> infer(const Node& node, std::span<const ShapeInput> input
   SymShape out = *data.type.shape;
   const auto rank = static_cast<int64_t>(out.size());
   if (!args_known) return {ValueType{dtype, unknown_dims(rank)}};
-  const SliceArgs args = read_args(node, tensors);
+  const SliceArgs args = read_slice_args(node, tensors);
   const std::vector<int64_t> axes = normalize_axes(args.axes, rank);
   for (size_t i = 0; i < axes.size(); ++i) {
     Dim& dim = out[static_cast<size_t>(axes[i])];
@@ -90,7 +58,7 @@ void run(const Node& node, std::span<const Tensor* const> in, std::span<Tensor* 
   const Tensor& data = *in[0];
   const Tensor* tensors[4] = {};
   for (size_t i = 0; i < 4 && i + 1 < in.size(); ++i) tensors[i] = in[i + 1];
-  const SliceArgs args = read_args(node, tensors);
+  const SliceArgs args = read_slice_args(node, tensors);
   const std::vector<int64_t> axes = normalize_axes(args.axes, data.rank());
   // Sliced axes start somewhere and stride by step; the others are taken whole.
   const std::vector<int64_t> in_strides = row_major_strides(data.shape());

@@ -13,25 +13,14 @@
 namespace xenc {
 namespace {
 
-// Slice: dX is zero but at the sliced positions, which get dY. The arguments
-// are read as the forward reads them: attributes before opset 10, inputs 1-4
-// from it; axes default to the first len(starts) dims and steps to 1.
+// Slice: dX is zero but at the sliced positions, which get dY. The
+// arguments are read by the forward's own reader.
 std::vector<Gradient> slice_backward(const BackwardArgs& args) {
   std::vector<Gradient> grads = no_gradients(args);
   if (!wants(args, 0)) return grads;
-  const Node& node = args.node;
-  const auto input_ints = [&](size_t i) {
-    return i < args.inputs.size() && args.inputs[i] ? args.inputs[i]->to_int64_vector() : std::vector<int64_t>{};
-  };
-  const bool from_inputs = node.opset >= 10;
-  const std::vector<int64_t> starts = from_inputs ? input_ints(1) : node.attr_ints("starts");
-  const std::vector<int64_t> ends = from_inputs ? input_ints(2) : node.attr_ints("ends");
-  std::vector<int64_t> axes = from_inputs ? input_ints(3) : node.attr_ints("axes");
-  std::vector<int64_t> steps = from_inputs ? input_ints(4) : std::vector<int64_t>{};
-  if (axes.empty()) {
-    for (size_t i = 0; i < starts.size(); ++i) axes.push_back(static_cast<int64_t>(i));
-  }
-  if (steps.empty()) steps.assign(starts.size(), 1);
+  const Tensor* tensors[4] = {};
+  for (size_t i = 0; i < 4 && i + 1 < args.inputs.size(); ++i) tensors[i] = args.inputs[i + 1];
+  const SliceArgs slice = read_slice_args(args.node, tensors);
 
   // dY element at multi-index i lands at dX offset base + sum(i[d] * strides[d]).
   const Tensor& x = *args.inputs[0];
@@ -39,10 +28,10 @@ std::vector<Gradient> slice_backward(const BackwardArgs& args) {
   const std::vector<int64_t> x_strides = row_major_strides(x.shape());
   std::vector<int64_t> strides = x_strides;
   int64_t base = 0;
-  const std::vector<int64_t> normalized = normalize_axes(axes, x.rank());
+  const std::vector<int64_t> normalized = normalize_axes(slice.axes, x.rank());
   for (size_t i = 0; i < normalized.size(); ++i) {
     const auto axis = static_cast<size_t>(normalized[i]);
-    const SliceAxis r = resolve_slice_axis(starts[i], ends[i], steps[i], x.shape()[axis]);
+    const SliceAxis r = resolve_slice_axis(slice.starts[i], slice.ends[i], slice.steps[i], x.shape()[axis]);
     base += r.start * x_strides[axis];
     strides[axis] = r.step * x_strides[axis];
   }
