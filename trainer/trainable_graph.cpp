@@ -124,7 +124,7 @@ void TrainableGraph::run_step(size_t index, Tape& tape, const uint64_t* dropout_
     }
     std::vector<uint8_t>& mask = tape.masks[index];
     mask.resize(static_cast<size_t>(x.numel()));
-    y = Tensor(x.dtype(), x.shape());
+    y = arena_.allocate(x.dtype(), x.shape());
     const uint64_t stream = mix(*dropout_seed ^ mix(index));
     const auto threshold = static_cast<uint64_t>(static_cast<double>(step.dropout_ratio) * 0x1p53);
     dispatch_float(x.dtype(), [&](auto tag) {
@@ -158,7 +158,7 @@ void TrainableGraph::run_step(size_t index, Tape& tape, const uint64_t* dropout_
     if (!shape)
       throw Error(node.describe() + ": output '" + node.outputs[o] + "' has no concrete shape (" + types[o].str() + ")");
     Tensor& out = values[static_cast<size_t>(step.outputs[o])];
-    out = Tensor(types[o].dtype, *shape);
+    out = arena_.allocate(types[o].dtype, *shape);
     outputs[o] = &out;
   }
   try {
@@ -169,6 +169,7 @@ void TrainableGraph::run_step(size_t index, Tape& tape, const uint64_t* dropout_
 }
 
 Tape TrainableGraph::forward(const std::map<std::string, Tensor>& feeds, const uint64_t* dropout_seed) const {
+  arena_.end_run();
   Tape tape;
   tape.values = constants_;
   for (size_t i = 0; i < graph_.inputs.size(); ++i) {

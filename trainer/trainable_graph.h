@@ -17,6 +17,7 @@
 
 #include "graph/ir.h"
 #include "graph/op_schema.h"
+#include "runtime/arena.h"
 #include "trainer/backward.h"
 
 namespace xenc {
@@ -48,7 +49,9 @@ class TrainableGraph {
   const std::map<std::string, Tensor>& parameters() const { return parameters_; }
 
   // Runs the graph. With `dropout_seed` set, dropout sites are active with
-  // masks that depend on the seed alone (not the thread count).
+  // masks that depend on the seed alone (not the thread count). Values are
+  // taken from an arena that reuses the blocks of earlier, released tapes:
+  // one forward() at a time.
   Tape forward(const std::map<std::string, Tensor>& feeds, const uint64_t* dropout_seed = nullptr) const;
   const Tensor& value(const Tape& tape, const std::string& name) const;
   // The rank of every node output in `tape`.
@@ -81,6 +84,7 @@ class TrainableGraph {
   std::vector<int> input_slots_;
   std::vector<Step> steps_;
   std::vector<bool> needs_grad_;  // per slot: depends on a trainable parameter
+  mutable Arena arena_;
 };
 
 }  // namespace xenc
