@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <cstring>
 
 #include "graph/passes/passes.h"
@@ -9,6 +10,9 @@ namespace {
 
 // Folded tensors larger than this stay computed at run time: a model whose
 // Expand or ConstantOfShape makes a big constant would otherwise grow.
+// Results with no more elements than an input (a DequantizeLinear or Cast
+// decoding a stored table) fold at any size: they only give the model back
+// its float form, which it needs at run time anyway.
 constexpr size_t kMaxFoldedBytes = size_t{16} << 20;
 
 bool all_inputs_constant(const Node& node, const Graph& graph) {
@@ -39,12 +43,16 @@ bool evaluate(const Node& node, const OpSchema& op, const Graph& graph, std::vec
   }
   const std::vector<ValueType> types = infer_node(node, op, shape_inputs);
   results.assign(node.outputs.size(), Tensor());
+  int64_t largest_input = 0;
+  for (const Tensor* in : inputs)
+    if (in) largest_input = std::max(largest_input, in->numel());
   std::vector<Tensor*> outputs(node.outputs.size(), nullptr);
   for (size_t i = 0; i < node.outputs.size(); ++i) {
     if (node.outputs[i].empty()) continue;
     const auto shape = types[i].shape ? to_concrete(*types[i].shape) : std::nullopt;
     if (!shape || dtype_size(types[i].dtype) == 0) return false;
-    if (static_cast<size_t>(shape_numel(*shape)) * dtype_size(types[i].dtype) > kMaxFoldedBytes) return false;
+    const int64_t count = shape_numel(*shape);
+    if (static_cast<size_t>(count) * dtype_size(types[i].dtype) > kMaxFoldedBytes && count > largest_input) return false;
     results[i] = Tensor(types[i].dtype, *shape);
     outputs[i] = &results[i];
   }

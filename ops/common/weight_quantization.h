@@ -1,11 +1,13 @@
-// The one rule by which xenc quantizes a float weight matrix to int8: per
-// output column, symmetric (zero point 0), range [-127, 127]. Both the
+// The one rule by which xenc quantizes a float weight matrix to int8:
+// symmetric (zero point 0), range [-127, 127], one scale per slice. Both the
 // in-memory int8 path (ops/fast/weight_packing.cpp, `--precision int8`)
-// and `xenc quantize --to int8` (exporter/quantized_export.h) use it, so a
-// quantized export holds the very integers and scales xenc would compute at
-// load.
+// and `xenc quantize --to int8` (exporter/quantized_export.h) use it per
+// output column of a MatMul weight, so a quantized export holds the very
+// integers and scales xenc would compute at load; the export also uses it
+// per row of an embedding table (a row is one token's vector, the slice a
+// Gather reads).
 //
-// It is also ONNX Runtime's rule for a MatMul weight under
+// Per column, it is ONNX Runtime's rule for a MatMul weight under
 // onnxruntime.quantization.quantize_dynamic(per_channel=True,
 // weight_type=QInt8), bit for bit:
 //   scale_j = max_p |B[p, j]| / 127, divided in double and rounded to float
@@ -18,7 +20,8 @@
 //             division in float32 (numpy's float32 true division, then round).
 // |B / scale| <= 127 up to one rounding of the division, so the saturation
 // only ever trims 127.00001 to 127; -128 is never produced. NaN weights are
-// ignored in the maximum and quantize to 0.
+// ignored in the maximum and quantize to 0. Per row, the same with the
+// roles of rows and columns swapped.
 #pragma once
 
 #include <cstdint>
@@ -27,5 +30,8 @@ namespace xenc {
 
 // `b` and `q` are row-major [k, n]; `scales` has n elements.
 void quantize_columns_symmetric(const float* b, int64_t k, int64_t n, int8_t* q, float* scales);
+
+// `b` and `q` are row-major [k, n]; `scales` has k elements.
+void quantize_rows_symmetric(const float* b, int64_t k, int64_t n, int8_t* q, float* scales);
 
 }  // namespace xenc

@@ -103,6 +103,25 @@ TEST(FoldConstants, RespectsTheSizeCap) {
   }
 }
 
+TEST(FoldConstants, DecodesStoredTablesOfAnySize) {
+  // An int8 table of 5 Mi elements dequantized per row: 20 MiB of floats, over
+  // the cap, but no more elements than it stores, so it folds.
+  Graph g = test::make_graph(17);
+  test::add_input(g, "ids", DType::kInt64, {Dim::known(2)});
+  const int64_t rows = 5 * 1024, width = 1024;
+  Tensor table(DType::kInt8, {rows, width});
+  for (int64_t r = 0; r < rows; ++r) table.data<int8_t>()[r * width] = static_cast<int8_t>(r % 100);
+  g.initializers["table_q"] = table;
+  g.initializers["scale"] = test::float_tensor({rows}, std::vector<float>(static_cast<size_t>(rows), 0.5f));
+  g.nodes.push_back(make_node("DequantizeLinear", "decode", {"table_q", "scale"}, {"table"}, {{"axis", test::int_attr(0)}}));
+  g.nodes.push_back(make_node("Gather", "lookup", {"table", "ids"}, {"y"}));
+  test::add_output(g, "y");
+  EXPECT_TRUE(fold_constants(g, ops()));
+  EXPECT_EQ(node_names(g), (std::vector<std::string>{"lookup"}));
+  ASSERT_TRUE(g.is_initializer("table"));
+  EXPECT_EQ(g.initializers.at("table").data<float>()[7 * width], 3.5f);
+}
+
 TEST(EliminateDeadCode, RemovesUnreachableNodesAndUnusedInitializers) {
   Graph g = test::make_graph(14);
   test::add_input(g, "x", DType::kFloat, {Dim::known(2)});

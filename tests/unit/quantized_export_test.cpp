@@ -2,8 +2,10 @@
 // of weight MatMuls on small graphs (node kinds and names as ONNX Runtime's
 // quantize_dynamic writes them, shared activation quantizers, what stays
 // float, the per-column rule of ops/common/weight_quantization.h on chosen
-// values), the opset rule, and the directory writing: what it contains,
-// what it refuses, and that a failed write leaves nothing behind.
+// values) and of embedding tables (DequantizeLinear per row or a bf16 Cast
+// before the Gathers, tied tables converted once, which tables stay float),
+// the opset rule, and the directory writing: what it contains, what it
+// refuses, and that a failed write leaves nothing behind.
 #include "exporter/quantized_export.h"
 
 #include <gtest/gtest.h>
@@ -80,7 +82,7 @@ Graph attention_like_graph(int opset = 17) {
 
 TEST(QuantizeWeights, Int8WritesOnnxRuntimesDynamicQuantizationForm) {
   Graph g = attention_like_graph();
-  const WeightQuantizationStats stats = quantize_mat_mul_weights(g, QuantizedWeights::int8);
+  const WeightQuantizationStats stats = quantize_weights(g, QuantizedWeights::int8);
   EXPECT_EQ(stats.mat_muls, 2);
   EXPECT_EQ(stats.weights, 2);
   EXPECT_EQ(stats.float_mat_muls, 1);
@@ -157,7 +159,7 @@ TEST(QuantizeWeights, TheInMemoryInt8PathUsesTheSameScales) {
   g.nodes.push_back(make_node("MatMul", "proj", {"x", "w"}, {"y"}));
   test::add_output(g, "y");
   Graph quantized = g;
-  quantize_mat_mul_weights(quantized, QuantizedWeights::int8);
+  quantize_weights(quantized, QuantizedWeights::int8);
   pack_mat_mul_weights(g, MatMulPrecision::int8);
   ASSERT_EQ(g.nodes[0].op_type, "QuantizedMatMul");
   EXPECT_EQ(values<float>(g.initializers.at(g.nodes[0].inputs[2])),
@@ -172,7 +174,7 @@ TEST(QuantizeWeights, TakenNamesGetASuffix) {
   g.nodes.push_back(make_node("MatMul", "", {"x", "w"}, {"y"}));
   g.nodes.push_back(make_node("Mul", "m", {"y", "x_scale"}, {"w_quantized"}));
   test::add_output(g, "w_quantized");
-  quantize_mat_mul_weights(g, QuantizedWeights::int8);
+  quantize_weights(g, QuantizedWeights::int8);
   EXPECT_EQ(g.nodes[0].outputs, (std::vector<std::string>{"x_quantized", "x_scale_1", "x_zero_point"}));
   EXPECT_TRUE(g.is_initializer("w_quantized_1"));
   // An unnamed MatMul's nodes are named after its output.
@@ -185,7 +187,7 @@ TEST(QuantizeWeights, Bf16StoresRoundedWeightsBehindACast) {
   // and rounds to the even one (1); 1 + 3 * 2^-8 rounds up to 1 + 2^-6.
   g.initializers["wk"] = test::float_tensor({4, 3}, {1 + 0x1p-8f, 1 + 3 * 0x1p-8f, -1 - 0x1p-8f, 0, 0, 0,  //
                                                      0, 0, 0, 0, 0, 65504});
-  const WeightQuantizationStats stats = quantize_mat_mul_weights(g, QuantizedWeights::bf16);
+  const WeightQuantizationStats stats = quantize_weights(g, QuantizedWeights::bf16);
   EXPECT_EQ(stats.mat_muls, 2);
   EXPECT_EQ(stats.weights, 2);
   EXPECT_EQ(stats.kept_float, 1);
@@ -214,19 +216,20 @@ TEST(QuantizeWeights, ErrorsLeaveTheGraphUnchanged) {
   test::add_input(g, "x", DType::kFloat, {Dim::known(2), Dim::known(2)});
   g.nodes.push_back(make_node("MatMul", "mm", {"x", "x"}, {"y"}, {}, 17));
   test::add_output(g, "y");
-  EXPECT_EQ(error_of([&] { quantize_mat_mul_weights(g, QuantizedWeights::int8); }),
-            "no MatMul with a constant 2-D float weight to convert to int8 (already quantized?)");
+  EXPECT_EQ(error_of([&] { quantize_weights(g, QuantizedWeights::int8); }),
+            "no MatMul with a constant 2-D float weight and no embedding table to convert to int8 (already "
+            "quantized?)");
 
   // Opset 10 -> 11 would turn Gemm-9 into Gemm-11 (and Softmax-1 into Softmax-11): refused.
   Graph old = attention_like_graph(10);
   old.nodes.push_back(make_node("Softmax", "sm", {"s"}, {"p"}, {}, 10));
   const size_t nodes = old.nodes.size();
-  EXPECT_EQ(error_of([&] { quantize_mat_mul_weights(old, QuantizedWeights::int8); }),
+  EXPECT_EQ(error_of([&] { quantize_weights(old, QuantizedWeights::int8); }),
             "imports opset 10 of the default domain; int8 needs 11 (DynamicQuantizeLinear), and raising it would "
             "change Gemm (Gemm-11 replaces Gemm-9); export the model at opset 11 or later");
   EXPECT_EQ(old.nodes.size(), nodes);
   EXPECT_EQ(old.opset(""), 10);
-  EXPECT_TRUE(Contains(error_of([&] { quantize_mat_mul_weights(old, QuantizedWeights::bf16); }),
+  EXPECT_TRUE(Contains(error_of([&] { quantize_weights(old, QuantizedWeights::bf16); }),
                        "bf16 needs 13 (Cast from bfloat16), and raising it would change "));
 }
 
@@ -238,11 +241,146 @@ TEST(QuantizeWeights, RaisesTheOpsetWhenNoOpChanges) {
   g.nodes.push_back(make_node("MatMul", "mm", {"x", "w"}, {"y"}, {}, 10));
   g.nodes.push_back(make_node("Relu", "relu", {"y"}, {"r"}, {}, 10));
   test::add_output(g, "r");
-  const WeightQuantizationStats stats = quantize_mat_mul_weights(g, QuantizedWeights::int8);
+  const WeightQuantizationStats stats = quantize_weights(g, QuantizedWeights::int8);
   EXPECT_EQ(stats.opset_before, 10);
   EXPECT_EQ(stats.opset_after, 11);
   EXPECT_EQ(g.opset(""), 11);
   for (const Node& n : g.nodes) EXPECT_EQ(n.opset, 11) << n.name;
+}
+
+// ids [batch, seq] -> Gather(word, ids) + Gather(word, ids2) (tied: one
+// table, two Gathers), Gather(small, ids) (1023 elements, one short of the
+// threshold), Gather(lm_head, ids) with lm_head also a MatMul weight (read
+// by more than Gathers), and h @ w: every case of the table rule.
+Graph embedding_graph(int opset = 17) {
+  Graph g = test::make_graph(opset);
+  test::add_input(g, "ids", DType::kInt64, {Dim::named("batch"), Dim::named("seq")});
+  test::add_input(g, "ids2", DType::kInt64, {Dim::named("batch"), Dim::named("seq")});
+  test::add_input(g, "h", DType::kFloat, {Dim::named("batch"), Dim::known(128)});
+  // word [128, 8], 1024 elements: row 0 all zero, row 1 on a power-of-two
+  // scale (31.75 / 127 = 0.25), row 2 largest in magnitude where negative.
+  Tensor word = test::random_tensor({128, 8}, 5);
+  const std::vector<float> row1 = {31.75f, 0.125f, 0.375f, -0.625f, 1.0f, 0, 0, 0};
+  const std::vector<float> row2 = {1.0f, -2.0f, 0.5f, 0.25f, 0, 0, 0, 0};
+  std::fill(word.data<float>(), word.data<float>() + 8, 0.0f);
+  std::copy(row1.begin(), row1.end(), word.data<float>() + 8);
+  std::copy(row2.begin(), row2.end(), word.data<float>() + 16);
+  g.initializers["word"] = std::move(word);
+  g.initializers["small"] = test::random_tensor({341, 3}, 6);
+  g.initializers["lm_head"] = test::random_tensor({128, 8}, 7);
+  g.initializers["w"] = test::random_tensor({8, 8}, 8);
+  g.nodes.push_back(make_node("Gather", "/embeddings/word/Gather", {"word", "ids"}, {"e"}, {}, opset));
+  g.nodes.push_back(make_node("Gather", "/small/Gather", {"small", "ids"}, {"s"}, {}, opset));
+  g.nodes.push_back(make_node("Gather", "/lm_head/Gather", {"lm_head", "ids"}, {"l"}, {}, opset));
+  g.nodes.push_back(make_node("MatMul", "/proj/MatMul", {"e", "w"}, {"y"}, {}, opset));
+  g.nodes.push_back(make_node("Gather", "/decoder/Gather", {"word", "ids2"}, {"d"}, {}, opset));
+  g.nodes.push_back(make_node("MatMul", "/lm_head/MatMul", {"h", "lm_head"}, {"logits"}, {}, opset));
+  for (const char* out : {"y", "s", "l", "d", "logits"}) test::add_output(g, out);
+  return g;
+}
+
+TEST(QuantizeEmbeddings, Int8TableIsDequantizedPerRowBeforeItsGathers) {
+  Graph g = embedding_graph();
+  const std::vector<float> word = values<float>(g.initializers.at("word"));
+  const WeightQuantizationStats stats = quantize_weights(g, QuantizedWeights::int8);
+  EXPECT_EQ(stats.tables, 1);  // word, once for both of its Gathers
+  EXPECT_EQ(stats.gathers, 2);
+  EXPECT_EQ(stats.float_tables, 2);  // small and lm_head
+  EXPECT_EQ(stats.mat_muls, 2);
+  EXPECT_EQ(stats.kept_float, 1);  // lm_head, for its Gather
+  EXPECT_EQ(stats.opset_after, 17);
+
+  EXPECT_EQ(op_types(g), (std::vector<std::string>{"DequantizeLinear", "Gather", "Gather", "Gather",
+                                                   "DynamicQuantizeLinear", "Mul", "MatMulInteger", "Cast", "Mul",
+                                                   "Gather", "DynamicQuantizeLinear", "Mul", "MatMulInteger", "Cast",
+                                                   "Mul"}));
+  const Node& dequantize = g.nodes[0];
+  EXPECT_EQ(dequantize.name, "word_DequantizeLinear");
+  EXPECT_EQ(dequantize.inputs, (std::vector<std::string>{"word_quantized", "word_scale"}));
+  EXPECT_EQ(dequantize.outputs, (std::vector<std::string>{"word_DequantizeLinear_Output"}));
+  ASSERT_TRUE(dequantize.attrs.count("axis"));
+  EXPECT_EQ(dequantize.attr_int("axis", -1), 0);
+  EXPECT_EQ(dequantize.opset, 17);
+  EXPECT_EQ(node_named(g, "/embeddings/word/Gather").inputs,
+            (std::vector<std::string>{"word_DequantizeLinear_Output", "ids"}));
+  EXPECT_EQ(node_named(g, "/decoder/Gather").inputs,
+            (std::vector<std::string>{"word_DequantizeLinear_Output", "ids2"}));
+  EXPECT_FALSE(g.is_initializer("word"));
+
+  // What stays float: the table one element short of the threshold, and the
+  // one a MatMul reads too (it gets its own per-column copy for the MatMul).
+  EXPECT_EQ(node_named(g, "/small/Gather").inputs, (std::vector<std::string>{"small", "ids"}));
+  EXPECT_EQ(node_named(g, "/lm_head/Gather").inputs, (std::vector<std::string>{"lm_head", "ids"}));
+  EXPECT_EQ(g.initializers.at("small").dtype(), DType::kFloat);
+  EXPECT_EQ(g.initializers.at("lm_head").dtype(), DType::kFloat);
+  EXPECT_FALSE(g.is_initializer("lm_head_DequantizeLinear_Output"));
+  EXPECT_EQ(node_named(g, "/lm_head/MatMul_quant").inputs[1], "lm_head_quantized");
+  EXPECT_EQ(g.initializers.at("lm_head_scale").shape(), (Shape{8}));  // per column
+
+  const Tensor& q = g.initializers.at("word_quantized");
+  ASSERT_EQ(q.dtype(), DType::kInt8);
+  EXPECT_EQ(q.shape(), (Shape{128, 8}));
+  const Tensor& scale = g.initializers.at("word_scale");
+  ASSERT_EQ(scale.dtype(), DType::kFloat);
+  EXPECT_EQ(scale.shape(), (Shape{128}));
+  const std::vector<int8_t> qs = values<int8_t>(q);
+  const std::vector<float> scales = values<float>(scale);
+  // Row 0 (all zero): scale 1, zeros. Row 1: 31.75 / 0.25 = 127, 0.5 -> 0,
+  // 1.5 -> 2, -2.5 -> -2, 4. Row 2: 1 / (2/127) = 63.5 -> 64, -2 -> -127,
+  // 0.5 -> 31.75 -> 32, 0.25 -> 15.875 -> 16.
+  EXPECT_EQ(scales[0], 1.0f);
+  EXPECT_EQ(std::vector<int8_t>(qs.begin(), qs.begin() + 24),
+            (std::vector<int8_t>{0, 0, 0, 0, 0, 0, 0, 0,  //
+                                 127, 0, 2, -2, 4, 0, 0, 0,  //
+                                 64, -127, 32, 16, 0, 0, 0, 0}));
+  EXPECT_EQ(scales[1], 0.25f);
+  EXPECT_EQ(scales[2], static_cast<float>(2.0 / 127));
+  for (int64_t v = 1; v < 128; ++v) {
+    float absmax = 0;
+    for (int64_t j = 0; j < 8; ++j) absmax = std::max(absmax, std::fabs(word[v * 8 + j]));
+    ASSERT_EQ(scales[v], static_cast<float>(absmax / 127.0)) << "row " << v;
+    for (int64_t j = 0; j < 8; ++j)
+      ASSERT_LE(std::fabs(qs[v * 8 + j] * scales[v] - word[v * 8 + j]), scales[v] / 2 * (1 + 1e-6f))
+          << "row " << v << " column " << j;
+  }
+}
+
+TEST(QuantizeEmbeddings, Bf16TableIsReadThroughACast) {
+  Graph g = embedding_graph();
+  const WeightQuantizationStats stats = quantize_weights(g, QuantizedWeights::bf16);
+  EXPECT_EQ(stats.tables, 1);
+  EXPECT_EQ(stats.gathers, 2);
+  EXPECT_EQ(op_types(g), (std::vector<std::string>{"Cast", "Gather", "Gather", "Gather", "Cast", "MatMul", "Gather",
+                                                   "Cast", "MatMul"}));
+  const Node& cast = g.nodes[0];
+  EXPECT_EQ(cast.name, "word_bf16_Cast");
+  EXPECT_EQ(cast.inputs, (std::vector<std::string>{"word_bf16"}));
+  EXPECT_EQ(cast.outputs, (std::vector<std::string>{"word_bf16_cast_output"}));
+  EXPECT_EQ(cast.attr_int("to", -1), static_cast<int64_t>(DType::kFloat));
+  EXPECT_EQ(node_named(g, "/decoder/Gather").inputs, (std::vector<std::string>{"word_bf16_cast_output", "ids2"}));
+  EXPECT_EQ(g.initializers.at("word_bf16").dtype(), DType::kBFloat16);
+  EXPECT_EQ(g.initializers.at("word_bf16").shape(), (Shape{128, 8}));
+  EXPECT_EQ(to_float(g.initializers.at("word_bf16").data<BFloat16>()[8]), 31.75f);
+  EXPECT_FALSE(g.is_initializer("word"));
+  EXPECT_EQ(node_named(g, "/small/Gather").inputs[0], "small");
+  EXPECT_EQ(node_named(g, "/lm_head/Gather").inputs[0], "lm_head");
+}
+
+TEST(QuantizeEmbeddings, Int8TablesNeedOpset13) {
+  // DequantizeLinear takes an axis from opset 13; 12 -> 13 would change
+  // Gather-11 into Gather-13, so the model is refused. Without a table to
+  // convert, opset 11 is enough and the same graph is accepted.
+  Graph g = embedding_graph(12);
+  EXPECT_EQ(error_of([&] { quantize_weights(g, QuantizedWeights::int8); }),
+            "imports opset 12 of the default domain; int8 needs 13 (DequantizeLinear per row, for the embedding "
+            "tables), and raising it would change Gather (Gather-13 replaces Gather-11); export the model at opset "
+            "13 or later");
+  EXPECT_EQ(g.nodes.size(), 6u);
+  EXPECT_EQ(g.initializers.at("word").dtype(), DType::kFloat);
+  g.initializers["word"] = test::random_tensor({100, 8}, 5);  // 800 elements: stays float
+  const WeightQuantizationStats stats = quantize_weights(g, QuantizedWeights::int8);
+  EXPECT_EQ(stats.tables, 0);
+  EXPECT_EQ(stats.opset_after, 12);
 }
 
 std::vector<std::string> listing(const fs::path& dir) {
@@ -267,6 +405,8 @@ TEST(QuantizedExport, WritesAModelDirectory) {
   EXPECT_EQ(result.source, from / "model.onnx");
   EXPECT_EQ(result.stats.mat_muls, 12);  // 2 layers x (Q, K, V, output, FFN in, FFN out); the head is Gemm
   EXPECT_EQ(result.stats.float_mat_muls, 4);
+  EXPECT_EQ(result.stats.tables, 2);        // word [3000, 32] and position [64, 32] embeddings
+  EXPECT_EQ(result.stats.float_tables, 1);  // token type [2, 32]
   EXPECT_EQ(result.copied,
             (std::vector<std::string>{"config.json", "tokenizer.json", "tokenizer_config.json",
                                       "special_tokens_map.json"}));
@@ -283,10 +423,13 @@ TEST(QuantizedExport, WritesAModelDirectory) {
   EXPECT_EQ(ops["MatMulInteger"], 12);
   EXPECT_EQ(ops["DynamicQuantizeLinear"], 8);  // Q, K and V share one per layer
   EXPECT_EQ(ops["MatMul"], 4);
+  EXPECT_EQ(ops["DequantizeLinear"], 2);
+  EXPECT_EQ(written.graph.initializers.at("bert.embeddings.word_embeddings.weight_quantized").dtype(), DType::kInt8);
   EXPECT_EQ(written.producer, "xenc");
 
   const QuantizedExportResult bf16 = export_quantized(from, dir.path() / "bf16/", QuantizedWeights::bf16);
   EXPECT_EQ(bf16.stats.weights, 12);
+  EXPECT_EQ(bf16.stats.tables, 2);
   ops = op_counts(load_onnx(dir.path() / "bf16" / "onnx" / "model.onnx").graph);
   EXPECT_EQ(ops["MatMul"], 16);
   EXPECT_EQ(ops["MatMulInteger"], 0);
@@ -309,7 +452,8 @@ TEST(QuantizedExport, RefusesANonEmptyDestinationAndBadSources) {
   export_quantized(from, dir.path() / "int8", QuantizedWeights::int8);
   EXPECT_EQ(error_of([&] { export_quantized(dir.path() / "int8", dir.path() / "again", QuantizedWeights::int8); }),
             (dir.path() / "int8" / "onnx" / "model.onnx").string() +
-                ": no MatMul with a constant 2-D float weight to convert to int8 (already quantized?)");
+                ": no MatMul with a constant 2-D float weight and no embedding table to convert to int8 (already "
+                "quantized?)");
   EXPECT_FALSE(fs::exists(dir.path() / "again"));
 }
 
