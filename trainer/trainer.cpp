@@ -1,8 +1,8 @@
 #include "trainer/trainer.h"
 
 #include <chrono>
-#include <cstring>
 #include <cmath>
+#include <cstring>
 #include <fstream>
 
 #include <nlohmann/json.hpp>
@@ -92,6 +92,33 @@ nlohmann::json run_settings(const TrainOptions& o) {
           {"max_length", o.max_length},
           {"train_file", fs::absolute(o.train_file).lexically_normal().string()},
           {"dev_file", o.dev_file.empty() ? "" : fs::absolute(o.dev_file).lexically_normal().string()}};
+}
+
+// The dev metrics of the current parameters, scored by the inference path
+// (CrossEncoder) from a model directory written for the purpose.
+std::vector<std::pair<std::string, double>> dev_metrics(const ModelDirectory& source,
+                                                        const std::map<std::string, Tensor>& parameters,
+                                                        const LabelledPairs& dev, const fs::path& scratch,
+                                                        size_t threads, size_t max_length) {
+  fs::remove_all(scratch);
+  export_updated_model(source, parameters, scratch);
+  CrossEncoderOptions options;
+  options.threads = threads;
+  options.max_length = max_length;
+  options.onnx_file = source.onnx_file.lexically_relative(source.dir).string();
+  std::vector<std::pair<std::string, double>> metrics;
+  {
+    const CrossEncoder evaluator(scratch, options);
+    metrics = pair_metrics(evaluator.predict(dev.pairs), dev, evaluator.activation());
+  }
+  fs::remove_all(scratch);
+  return metrics;
+}
+
+nlohmann::json epoch_log_line(const EpochResult& e) {
+  nlohmann::json metrics = nlohmann::json::object();
+  for (const auto& [name, value] : e.dev_metrics) metrics[name] = value;
+  return {{"epoch", e.epoch}, {"train_loss", e.train_loss}, {"dev", metrics}, {"seconds", e.seconds}};
 }
 
 }  // namespace
@@ -205,18 +232,9 @@ TrainResult train(const TrainOptions& options, const TrainObserver& observer) {
         if (observer.on_step) observer.on_step(static_cast<size_t>(step), loss.loss, lr);
       }
     });
-    if (dev) {  // scored by the inference path, from a model directory
-      const fs::path scored = checkpoints / "dev-evaluation";
-      fs::remove_all(scored);
-      export_updated_model(source, graph.parameters(), scored);
-      CrossEncoderOptions eval_options;
-      eval_options.threads = threads;
-      eval_options.max_length = max_length;
-      eval_options.onnx_file = source.onnx_file.lexically_relative(source.dir).string();
-      const CrossEncoder evaluator(scored, eval_options);
-      epoch_result.dev_metrics = pair_metrics(evaluator.predict(dev->pairs), *dev, evaluator.activation());
-      fs::remove_all(scored);
-    }
+    if (dev)
+      epoch_result.dev_metrics =
+          dev_metrics(source, graph.parameters(), *dev, checkpoints / "dev-evaluation", threads, max_length);
     epoch_result.seconds = seconds_since(start);
     const double metric = dev ? selection_metric(epoch_result.dev_metrics) : static_cast<double>(epoch);
     if (metric > state.best_metric || best.empty()) {
@@ -231,14 +249,7 @@ TrainResult train(const TrainOptions& options, const TrainObserver& observer) {
     write_checkpoint(checkpoints, source,
                      Checkpoint{state, graph.parameters(), optimizer.first_moments(), optimizer.second_moments()});
     remove_checkpoints_except(checkpoints, {epoch, state.best_epoch});
-    if (log) {
-      nlohmann::json metrics = nlohmann::json::object();
-      for (const auto& [name, value] : epoch_result.dev_metrics) metrics[name] = value;
-      log << nlohmann::json{{"epoch", epoch}, {"train_loss", epoch_result.train_loss}, {"dev", metrics},
-                            {"seconds", epoch_result.seconds}}
-                 .dump()
-          << std::endl;
-    }
+    if (log) log << epoch_log_line(epoch_result).dump() << std::endl;
     result.epochs.push_back(epoch_result);
     if (observer.on_epoch) observer.on_epoch(epoch_result);
   }
