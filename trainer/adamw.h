@@ -17,6 +17,8 @@ struct AdamWOptions {
   double learning_rate = 2e-5;
   double beta1 = 0.9;
   double beta2 = 0.999;
+  // transformers' AdamW default; with torch's 1e-8, float noise on an exactly-zero
+  // gradient (a key bias: softmax ignores it) would take lr-sized steps.
   double epsilon = 1e-6;
   double weight_decay = 0.01;
 };
