@@ -7,12 +7,6 @@
 namespace xenc::test {
 namespace {
 
-Node op(const char* type) {
-  Node n;
-  n.op_type = type;
-  return n;
-}
-
 TEST(Gradients, MatMulOfAWeight) {
   expect_gradients_match(op("MatMul"), {random_doubles({2, 3, 4}, 1), random_doubles({4, 5}, 2)});
 }

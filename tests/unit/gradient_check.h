@@ -5,12 +5,24 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
+#include <string>
+#include <utility>
 #include <vector>
 
 #include "graph/ir.h"
 #include "graph/tensor.h"
 
 namespace xenc::test {
+
+// A node to check: op type, attributes and opset (0: expect_gradients_match's default).
+inline Node op(const char* type, std::map<std::string, Attribute> attrs = {}, int opset = 0) {
+  Node n;
+  n.op_type = type;
+  n.attrs = std::move(attrs);
+  n.opset = opset;
+  return n;
+}
 
 // Values in [lo, hi), a fixed sequence for each seed.
 Tensor random_doubles(Shape shape, uint32_t seed, double lo = -1.0, double hi = 1.0);

@@ -14,14 +14,6 @@
 namespace xenc::test {
 namespace {
 
-Node op(const char* type, std::map<std::string, Attribute> attrs = {}, int opset = 0) {
-  Node n;
-  n.op_type = type;
-  n.attrs = std::move(attrs);
-  n.opset = opset;
-  return n;
-}
-
 Tensor bool_tensor(Shape shape, const std::vector<bool>& values) {
   Tensor t(DType::kBool, std::move(shape));
   EXPECT_EQ(static_cast<size_t>(t.numel()), values.size());

@@ -21,14 +21,6 @@
 namespace xenc::test {
 namespace {
 
-Node op(const char* type, std::map<std::string, Attribute> attrs = {}, int opset = 0) {
-  Node n;
-  n.op_type = type;
-  n.attrs = std::move(attrs);
-  n.opset = opset;
-  return n;
-}
-
 // Values with |x| in [0.1, 1), alternating in sign: far enough from 0 that
 // the finite differences of Relu and Abs do not straddle the kink.
 Tensor away_from_zero(Shape shape, uint32_t seed) {
