@@ -15,7 +15,11 @@ namespace xenc {
 
 void write_file_atomically(const std::filesystem::path& path, std::string_view bytes) {
   const std::filesystem::path dir = path.has_parent_path() ? path.parent_path() : std::filesystem::path(".");
-  std::string tmpl = (dir / ("." + path.filename().string() + ".tmpXXXXXX")).string();
+  // Appended piece by piece: GCC 12 warns (-Wrestrict, a false positive) on "." + name + suffix here.
+  std::string name = ".";
+  name += path.filename().string();
+  name += ".tmpXXXXXX";
+  std::string tmpl = (dir / name).string();
   const int fd = ::mkstemp(tmpl.data());
   if (fd < 0) throw Error(path.string() + ": cannot create a temporary file: " + std::strerror(errno));
   const auto fail = [&](const char* step) {

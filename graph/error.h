@@ -12,6 +12,13 @@ class Error : public std::runtime_error {
   explicit Error(const std::string& what) : std::runtime_error(what) {}
 };
 
+// An error that already names the node it happened at (Node::describe()),
+// so the layers it passes through do not name it again.
+class NodeError : public Error {
+ public:
+  using Error::Error;
+};
+
 // A model uses an operator (or operator version) xenc does not implement.
 class UnsupportedOpError : public Error {
  public:

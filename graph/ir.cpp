@@ -25,7 +25,7 @@ const Attribute* Node::find_attr(const std::string& key) const {
 static const Attribute* expect_kind(const Node& n, const std::string& key, Attribute::Kind kind) {
   const Attribute* a = n.find_attr(key);
   if (a && a->kind != kind)
-    throw Error(n.describe() + ": attribute '" + key + "' is " + kind_name(a->kind) + ", expected " +
+    throw NodeError(n.describe() + ": attribute '" + key + "' is " + kind_name(a->kind) + ", expected " +
                 kind_name(kind));
   return a;
 }
@@ -63,6 +63,16 @@ const Tensor* Node::attr_tensor(const std::string& key) const {
 std::string Node::describe() const {
   return op_type + " node '" + name + "' (domain '" + (domain.empty() ? "ai.onnx" : domain) + "', opset " +
          std::to_string(opset) + ")";
+}
+
+void rethrow_at(const Node& node) {
+  try {
+    throw;
+  } catch (const NodeError&) {
+    throw;
+  } catch (const Error& e) {
+    throw NodeError(node.describe() + ": " + e.what());
+  }
 }
 
 int Graph::opset(const std::string& domain) const {

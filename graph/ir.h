@@ -52,6 +52,10 @@ struct Node {
   std::string describe() const;
 };
 
+// Inside a catch block: rethrows the xenc Error in flight as a NodeError
+// naming `node`, or as it is when it already names one.
+[[noreturn]] void rethrow_at(const Node& node);
+
 struct GraphValue {
   std::string name;
   ValueType type;

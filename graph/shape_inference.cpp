@@ -17,8 +17,8 @@ std::vector<ValueType> infer_node(const Node& node, const OpSchema& op, std::spa
     out = op.infer(node, inputs);
   } catch (const UnsupportedOpError&) {
     throw;
-  } catch (const Error& e) {
-    throw Error(node.describe() + ": " + e.what());
+  } catch (const Error&) {
+    rethrow_at(node);
   }
   if (out.size() < node.outputs.size())
     throw Error(node.describe() + ": has " + std::to_string(node.outputs.size()) + " outputs, the op defines " +

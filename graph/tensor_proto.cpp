@@ -17,7 +17,11 @@ Shape proto_shape(const onnx::TensorProto& p, const std::string& what) {
     if (d < 0) throw Error(what + ": negative dimension " + std::to_string(d));
     s.push_back(d);
   }
-  shape_numel(s);  // rejects 64-bit overflow
+  try {
+    shape_numel(s);  // rejects 64-bit overflow
+  } catch (const Error& e) {
+    throw Error(what + ": " + e.what());
+  }
   return s;
 }
 

@@ -17,10 +17,10 @@ std::shared_ptr<std::byte> new_block(size_t bytes) {
 }
 }  // namespace
 
+Arena::Arena(const MemoryCaps& caps) : caps_(caps.resolved()) {}
+
 Tensor Arena::allocate(DType dtype, const Shape& shape) {
-  const size_t elem = dtype_size(dtype);
-  if (elem == 0) throw Error("cannot allocate a tensor of dtype " + dtype_name(dtype));
-  const size_t bytes = std::max<size_t>(static_cast<size_t>(shape_numel(shape)) * elem, 1);
+  const size_t bytes = std::max<size_t>(checked_tensor_bytes(dtype, shape, caps_.tensor_bytes), 1);
   // A block far larger than the request would pin memory a shrinking
   // workload no longer needs; small requests may take any block.
   const size_t largest_fit = bytes < kSmallRequest ? SIZE_MAX : 2 * bytes;
@@ -34,6 +34,10 @@ Tensor Arena::allocate(DType dtype, const Shape& shape) {
   // this fence orders that holder's accesses before our reuse.
   if (best) std::atomic_thread_fence(std::memory_order_acquire);
   if (!best) {
+    if (reserved_bytes() + bytes > caps_.arena_bytes) release_idle();
+    if (const size_t reserved = reserved_bytes(); reserved + bytes > caps_.arena_bytes)
+      throw Error("the run's values would take " + byte_size_str(reserved + bytes) + ", more than the arena cap of " +
+                  byte_size_str(caps_.arena_bytes));
     blocks_.push_back(Block{new_block(bytes), bytes});
     best = &blocks_.back();
   }

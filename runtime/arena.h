@@ -8,6 +8,9 @@
 // so after one large batch the arena shrinks back to what later, smaller
 // runs need instead of only growing. Runs of shapes seen before reuse every
 // block and allocate nothing.
+//
+// Caps (runtime/memory_caps.h): a tensor larger than the tensor cap, or a
+// block that would take the arena past its cap, is an Error.
 #pragma once
 
 #include <cstddef>
@@ -15,11 +18,13 @@
 #include <vector>
 
 #include "graph/tensor.h"
+#include "runtime/memory_caps.h"
 
 namespace xenc {
 
 class Arena {
  public:
+  explicit Arena(const MemoryCaps& caps = {});
   Tensor allocate(DType dtype, const Shape& shape);
   // Called when a run is over: frees idle blocks that this run did not use.
   void end_run();
@@ -35,6 +40,7 @@ class Arena {
     size_t bytes;
     bool used = true;  // handed out since the last end_run()
   };
+  MemoryCaps caps_;
   std::vector<Block> blocks_;
 };
 

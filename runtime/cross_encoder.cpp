@@ -64,6 +64,7 @@ struct CrossEncoder::Impl {
     SessionOptions session_options;
     if (options.precision == Precision::int8) session_options.precision = MatMulPrecision::int8;
     if (options.precision == Precision::bf16) session_options.precision = MatMulPrecision::bf16;
+    session_options.memory = {options.max_tensor_bytes, options.max_arena_bytes};
     session = Session::load(directory.onnx_file, session_options);
     const std::string file = directory.onnx_file.string();
     feeds = std::make_unique<ModelFeeds>(session->inputs(), file);

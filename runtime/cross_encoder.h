@@ -13,6 +13,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <filesystem>
 #include <functional>
 #include <memory>
@@ -56,6 +57,11 @@ struct CrossEncoderOptions {
   // The ONNX file, relative to the model directory. Empty: the only
   // onnx/model*.onnx or model.onnx there, or onnx/model.onnx when there are several.
   std::string onnx_file;
+  // Memory caps, so a model or batch needing more fails with an error naming
+  // the tensor instead of running the machine out of memory. 0: the memory
+  // this process may use (physical, or the cgroup's limit).
+  uint64_t max_tensor_bytes = 0;  // any one tensor
+  uint64_t max_arena_bytes = 0;   // the values computed in one model run together
 };
 
 // Scores of N pairs: row-major [N, num_labels].

@@ -25,11 +25,19 @@ std::unique_ptr<Session> Session::load(const std::filesystem::path& model_file, 
   }
 }
 
-Session::Session(Graph graph, const SessionOptions& options) : graph_(std::move(graph)) {
+Session::Session(Graph graph, const SessionOptions& options)
+    : graph_(std::move(graph)), memory_caps_(options.memory.resolved()) {
   const int default_opset = graph_.opset("");
   if (default_opset > kMaxDefaultOpset)
     throw Error("model imports opset " + std::to_string(default_opset) + " of the default domain; xenc supports up to " +
                 std::to_string(kMaxDefaultOpset));
+  for (const auto& [name, tensor] : graph_.initializers) {
+    try {
+      checked_tensor_bytes(tensor.dtype(), tensor.shape(), memory_caps_.tensor_bytes);
+    } catch (const Error& e) {
+      throw Error("initializer '" + name + "': " + e.what());
+    }
+  }
   const OpRegistry& ops = OpRegistry::instance();
   topo_sort(graph_);
   if (options.optimize && !options.reference_kernels) fuse_quantized_mat_muls(graph_);
@@ -111,6 +119,11 @@ void Session::check_feeds(const std::map<std::string, Tensor>& feeds) const {
     const auto it = feeds.find(in.name);
     if (it == feeds.end()) throw Error("missing input '" + in.name + "' (" + in.type.str() + ")");
     const Tensor& t = it->second;
+    try {
+      checked_tensor_bytes(t.dtype(), t.shape(), memory_caps_.tensor_bytes);
+    } catch (const Error& e) {
+      throw Error("input '" + in.name + "': " + e.what());
+    }
     if (t.dtype() != in.type.dtype)
       throw Error("input '" + in.name + "': expected dtype " + dtype_name(in.type.dtype) + ", got " +
                   dtype_name(t.dtype()));
@@ -159,14 +172,18 @@ void Session::execute(size_t step_index, std::vector<Tensor>& values, Arena& are
     if (!shape)
       throw Error(node.describe() + ": output '" + node.outputs[i] + "' has no concrete shape (" + types[i].str() + ")");
     Tensor& slot = values[static_cast<size_t>(step.outputs[i])];
-    slot = arena.allocate(types[i].dtype, *shape);
+    try {
+      slot = arena.allocate(types[i].dtype, *shape);
+    } catch (const Error& e) {
+      throw NodeError(node.describe() + ": output '" + node.outputs[i] + "': " + e.what());
+    }
     outputs[i] = &slot;
     if (recording) recording->record(step.outputs[i], types[i].dtype, *shape);
   }
   try {
     step.kernel(node, inputs, outputs);
-  } catch (const Error& e) {
-    throw Error(node.describe() + ": " + e.what());
+  } catch (const Error&) {
+    rethrow_at(node);
   }
   for (int v : step.release) values[static_cast<size_t>(v)] = Tensor();
 }
@@ -218,13 +235,13 @@ std::vector<Tensor> Session::run(const std::map<std::string, Tensor>& feeds) con
   return results;
 }
 
-Session::RunContext::RunContext() = default;
+Session::RunContext::RunContext(const MemoryCaps& caps) : arena(caps) {}
 Session::RunContext::~RunContext() = default;
 Session::~Session() = default;
 
 std::unique_ptr<Session::RunContext> Session::acquire_context() const {
   std::lock_guard<std::mutex> lock(context_mutex_);
-  if (idle_contexts_.empty()) return std::make_unique<RunContext>();
+  if (idle_contexts_.empty()) return std::make_unique<RunContext>(memory_caps_);
   std::unique_ptr<RunContext> context = std::move(idle_contexts_.back());
   idle_contexts_.pop_back();
   return context;

@@ -21,6 +21,7 @@
 #include "graph/op_schema.h"
 #include "ops/fast/weight_packing.h"
 #include "runtime/arena.h"
+#include "runtime/memory_caps.h"
 
 namespace xenc {
 
@@ -30,6 +31,7 @@ struct SessionOptions {
   // Of the MatMuls with constant weights (ops/fast/weight_packing.h); int8
   // applies with the reference kernels too, which then check the fast ones.
   MatMulPrecision precision = MatMulPrecision::fp32;
+  MemoryCaps memory;  // default: the memory this process may use
 };
 
 class Session {
@@ -65,7 +67,7 @@ class Session {
     Arena arena;
     std::unique_ptr<Plan> plan;
     std::vector<Shape> last_input_shapes;
-    RunContext();
+    explicit RunContext(const MemoryCaps& caps);
     ~RunContext();
   };
 
@@ -76,6 +78,7 @@ class Session {
                                      Recording* recording) const;
   void execute(size_t step_index, std::vector<Tensor>& values, Arena& arena, Recording* recording) const;
   // session_plan.cpp
+  // nullptr when its buffer would be larger than the arena cap.
   std::unique_ptr<Plan> build_plan(const Recording& recording, std::vector<Shape> input_shapes) const;
   bool plan_fits(const Plan& plan, const std::map<std::string, Tensor>& feeds) const;
   // nullopt when the plan no longer holds (a guarded input changed).
@@ -85,6 +88,7 @@ class Session {
   void release_context(std::unique_ptr<RunContext> context) const;
 
   Graph graph_;
+  MemoryCaps memory_caps_;  // resolved
   std::map<std::string, int> slot_of_;
   std::vector<Tensor> constants_;  // per slot: initializers, empty elsewhere
   std::vector<int> input_slots_;

@@ -52,6 +52,9 @@ std::unique_ptr<Session::Plan> Session::build_plan(const Recording& recording, s
     planned_slots.push_back(static_cast<int>(v));
   }
   const MemoryPlan layout = plan_memory(requests);
+  // Past the cap, runs of these shapes keep taking blocks from the arena,
+  // which enforces it (and so far held them in no more).
+  if (layout.total_bytes > memory_caps_.arena_bytes) return nullptr;
   plan->buffer = new_buffer(layout.total_bytes);
   for (size_t r = 0; r < planned_slots.size(); ++r) {
     const auto& [dtype, shape] = *recording.types[static_cast<size_t>(planned_slots[r])];
@@ -96,8 +99,8 @@ std::optional<std::vector<Tensor>> Session::run_planned(Plan& plan, const std::m
     }
     try {
       steps_[s].kernel(*steps_[s].node, plan.step_inputs[s], plan.step_outputs[s]);
-    } catch (const Error& e) {
-      throw Error(steps_[s].node->describe() + ": " + e.what());
+    } catch (const Error&) {
+      rethrow_at(*steps_[s].node);
     }
   }
   // Fresh outputs move out to the caller (the next run makes new ones); the

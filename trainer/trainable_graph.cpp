@@ -163,8 +163,8 @@ void TrainableGraph::run_step(size_t index, Tape& tape, const uint64_t* dropout_
   }
   try {
     step.kernel(node, inputs, outputs);
-  } catch (const Error& e) {
-    throw Error(node.describe() + ": " + e.what());
+  } catch (const Error&) {
+    rethrow_at(node);
   }
 }
 

@@ -58,8 +58,8 @@ bool evaluate(const Node& node, const OpSchema& op, const Graph& graph, std::vec
   }
   try {
     op.run(node, inputs, outputs);
-  } catch (const Error& e) {
-    throw Error(node.describe() + ": " + e.what());
+  } catch (const Error&) {
+    rethrow_at(node);
   }
   return true;
 }

@@ -16,8 +16,11 @@ void sort_keys(std::vector<ByteTrie::Entry>& entries) {
   std::vector<ByteTrie::Entry> scratch(entries.size());
   std::vector<Range> pending{{0, entries.size(), 0}};
   while (!pending.empty()) {
-    const auto [lo, hi, depth] = pending.back();
+    // Plain variables, not a structured binding: the lambdas below capture
+    // `depth`, which clang before 16 cannot do with a binding.
+    const Range range = pending.back();
     pending.pop_back();
+    const size_t lo = range.lo, hi = range.hi, depth = range.depth;
     if (hi - lo < kSmall) {
       // char_traits<char> compares as unsigned bytes, matching the edge order.
       std::sort(entries.begin() + static_cast<std::ptrdiff_t>(lo), entries.begin() + static_cast<std::ptrdiff_t>(hi),

@@ -1,20 +1,16 @@
 #include "runtime/tokenizer/json_access.h"
 
-#include <fstream>
 #include <limits>
-#include <sstream>
 
 #include "graph/error.h"
+#include "graph/mapped_file.h"
 
 namespace xenc::json_access {
 
 std::string read_text_file(const std::filesystem::path& file) {
-  std::ifstream in(file, std::ios::binary);
-  if (!in) throw Error(file.string() + ": cannot open");
-  std::ostringstream text;
-  text << in.rdbuf();
-  if (in.bad()) throw Error(file.string() + ": read error");
-  return std::move(text).str();
+  // Mapped, so a path that names a device or a FIFO is refused rather than read forever.
+  const auto mapped = MappedFile::open(file);
+  return std::string(reinterpret_cast<const char*>(mapped->data()), mapped->size());
 }
 
 Json read_file(const std::filesystem::path& file) {

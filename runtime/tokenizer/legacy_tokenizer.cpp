@@ -55,8 +55,10 @@ Json read_vocab_json(const std::filesystem::path& file) {
   const std::string where = file.string() + ": ";
   if (!j.is_object()) fail_type(file.string(), "an object of token -> id", j);
   Json vocab = Json::object();
-  for (const auto& [token, id] : j.items())
-    if (id.is_number()) vocab[token] = as_u32(id, [&] { return path(where, token); });
+  for (const auto& item : j.items()) {
+    const std::string& token = item.key();  // a name the lambda can capture (clang < 16 cannot capture bindings)
+    if (item.value().is_number()) vocab[token] = as_u32(item.value(), [&] { return path(where, token); });
+  }
   return vocab;
 }
 

@@ -15,8 +15,9 @@ StringMap<int32_t> read_vocab_object(const Json& j, const std::string& where) {
   if (!j.is_object()) fail_type(where, "an object of token -> id", j);
   StringMap<int32_t> vocab;
   vocab.reserve(j.size());
-  for (const auto& [token, id] : j.items()) {
-    const uint32_t v = as_u32(id, [&] { return path(where, token); });
+  for (const auto& item : j.items()) {
+    const std::string& token = item.key();  // a name the lambda can capture (clang < 16 cannot capture bindings)
+    const uint32_t v = as_u32(item.value(), [&] { return path(where, token); });
     if (v > static_cast<uint32_t>(std::numeric_limits<int32_t>::max()))
       fail(path(where, token), "id " + std::to_string(v) + " is too large");
     vocab.insert_or_assign(token, static_cast<int32_t>(v));

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <map>
-#include <ranges>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -274,7 +273,10 @@ class AddedTokens {
       const auto vocab_size = static_cast<int32_t>(model_.size);
       id = vocab_size;
       if (!by_id_.empty()) {
-        const int32_t max = std::ranges::max(ids_ | std::views::values);
+        // max_element rather than views::values, which clang 14 cannot compile over an unordered_map.
+        const int32_t max = std::max_element(ids_.begin(), ids_.end(), [](const auto& x, const auto& y) {
+                              return x.second < y.second;
+                            })->second;
         if (max >= vocab_size || vocab_size == 0) id = max + 1;
       }
     }

@@ -2,11 +2,10 @@
 
 #include <bit>
 #include <cmath>
-#include <fstream>
-#include <sstream>
 #include <unordered_map>
 
 #include "graph/error.h"
+#include "graph/mapped_file.h"
 #include "runtime/tokenizer/unicode.h"
 
 namespace xenc {
@@ -338,11 +337,8 @@ SentencePieceModel SentencePieceModel::parse(std::string_view bytes, const std::
 }
 
 SentencePieceModel SentencePieceModel::read(const std::filesystem::path& file) {
-  std::ifstream in(file, std::ios::binary);
-  if (!in || std::filesystem::is_directory(file)) throw Error(file.string() + ": cannot open");
-  std::ostringstream bytes;
-  bytes << in.rdbuf();
-  return parse(bytes.str(), file.string());
+  const auto mapped = MappedFile::open(file);
+  return parse(std::string_view(reinterpret_cast<const char*>(mapped->data()), mapped->size()), file.string());
 }
 
 std::string_view to_string(SentencePieceModel::ModelType type) {

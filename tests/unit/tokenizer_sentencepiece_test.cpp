@@ -12,7 +12,6 @@
 
 #include <unistd.h>
 
-#include <bit>
 #include <fstream>
 #include <limits>
 #include <sstream>
@@ -22,6 +21,7 @@
 #include "runtime/tokenizer/sentencepiece_conversion.h"
 #include "runtime/tokenizer/sentencepiece_model.h"
 #include "tests/unit/graph_builders.h"
+#include "tests/unit/sentencepiece_bytes.h"
 #include "tests/unit/temp_dir.h"
 
 namespace xenc {
@@ -30,7 +30,15 @@ namespace {
 namespace fs = std::filesystem;
 using nlohmann::json;
 using test::Contains;
+using test::bytes_field;
 using test::error_of;
+using test::float_field;
+using test::kNormalizerSpec;
+using test::piece;
+using test::tag;
+using test::trainer_spec;
+using test::varint;
+using test::varint_field;
 using PieceType = SentencePieceModel::PieceType;
 using ModelType = SentencePieceModel::ModelType;
 
@@ -69,37 +77,6 @@ std::string first_difference(const json& got, const json& want, const std::strin
 }
 
 using test::TempDir;
-
-// ---------------------------------------------------------------------------
-// A protobuf wire-format writer for hand-made models.
-
-std::string varint(uint64_t v) {
-  std::string out;
-  do {
-    out.push_back(static_cast<char>((v & 0x7F) | (v >= 0x80 ? 0x80 : 0)));
-    v >>= 7;
-  } while (v != 0);
-  return out;
-}
-std::string tag(uint32_t field, uint32_t wire) { return varint((uint64_t{field} << 3) | wire); }
-std::string varint_field(uint32_t field, uint64_t v) { return tag(field, 0) + varint(v); }
-std::string bytes_field(uint32_t field, const std::string& bytes) { return tag(field, 2) + varint(bytes.size()) + bytes; }
-std::string float_field(uint32_t field, float f) {
-  const auto bits = std::bit_cast<uint32_t>(f);
-  std::string out = tag(field, 5);
-  for (int i = 0; i < 4; ++i) out.push_back(static_cast<char>((bits >> (8 * i)) & 0xFF));
-  return out;
-}
-std::string piece(const std::string& text, float score, PieceType type = PieceType::kNormal) {
-  std::string body = bytes_field(1, text) + float_field(2, score);
-  if (type != PieceType::kNormal) body += varint_field(3, static_cast<uint32_t>(type));
-  return bytes_field(1, body);
-}
-std::string trainer_spec(ModelType type, const std::string& extra = "") {
-  return bytes_field(2, varint_field(3, static_cast<uint32_t>(type)) + extra);
-}
-// sentencepiece writes a normalizer_spec into every model; an empty one has the defaults.
-const std::string kNormalizerSpec = bytes_field(3, "");
 
 const std::string kFile = "test.model";
 
@@ -225,7 +202,7 @@ TEST(SentencePieceModel, ModelsSentencePieceRefusesAreErrors) {
   EXPECT_EQ(error(piece("a", 0) + piece("b", 0) + piece("a", 0)), "test.model: pieces[2].piece: 'a' repeats pieces[0]");
   EXPECT_EQ(error(piece("a\xC3", 0)), "test.model: pieces[0].piece: invalid UTF-8");
   EXPECT_EQ(error(piece("a", std::numeric_limits<float>::quiet_NaN())), "test.model: pieces[0].score: not a finite number");
-  EXPECT_EQ(error_of([] { SentencePieceModel::read("/nonexistent/x.model"); }), "/nonexistent/x.model: cannot open");
+  EXPECT_EQ(error_of([] { SentencePieceModel::read("/nonexistent/x.model"); }), "/nonexistent/x.model: cannot open: No such file or directory");
 }
 
 // ---------------------------------------------------------------------------
@@ -288,7 +265,7 @@ TEST(SentencePieceConversion, DirectoryWithoutModelFile) {
   EXPECT_TRUE(Contains(error, (dir.path() / "tokenizer_config.json").string() + ": tokenizer_class: missing")) << error;
   dir.write("tokenizer_config.json", R"({"tokenizer_class": "DebertaV2Tokenizer"})");
   EXPECT_EQ(error_of([&] { read_sentencepiece_tokenizer(DirectoryConfig::read(dir.path())); }),
-            (dir.path() / "spm.model").string() + ": cannot open");
+            (dir.path() / "spm.model").string() + ": cannot open: No such file or directory");
 }
 
 TEST(SentencePieceConversion, UnknownClassIsAnErrorNamingTheField) {

@@ -4,6 +4,19 @@
 
 namespace xenc::cli {
 
+void add_memory_cap_options(CLI::App& cmd, MemoryCapArgs& args) {
+  // Up to 2^40 MiB, so the byte count fits in 64 bits.
+  const auto range = CLI::Range(uint64_t{1}, uint64_t{1} << 40);
+  cmd.add_option("--max-tensor-mb", args.tensor_mb,
+                 "Fail with an error naming the tensor when any one tensor would need more MiB than this "
+                 "(default: the memory this process may use)")
+      ->check(range);
+  cmd.add_option("--max-arena-mb", args.arena_mb,
+                 "Fail with an error when the values computed in one model run would need more MiB than this "
+                 "together (default: the memory this process may use)")
+      ->check(range);
+}
+
 void add_model_options(CLI::App& cmd, ModelArgs& args) {
   cmd.add_option("DIR", args.dir,
                  "Model directory: config.json, tokenizer files, model.onnx or onnx/model*.onnx")
@@ -29,6 +42,7 @@ void add_model_options(CLI::App& cmd, ModelArgs& args) {
       ->check(CLI::IsMember({"auto", "none", "sigmoid", "softmax"}))
       ->capture_default_str();
   cmd.add_flag("--json", args.json, "One JSON object per line");
+  add_memory_cap_options(cmd, args.memory);
 }
 
 CrossEncoderOptions ModelArgs::cross_encoder_options() const {
@@ -42,6 +56,9 @@ CrossEncoderOptions ModelArgs::cross_encoder_options() const {
   CrossEncoderOptions o = options;
   o.activation = kActivations.at(activation);
   o.precision = kPrecisions.at(precision);
+  const MemoryCaps caps = memory.caps();
+  o.max_tensor_bytes = caps.tensor_bytes;
+  o.max_arena_bytes = caps.arena_bytes;
   return o;
 }
 

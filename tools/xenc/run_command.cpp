@@ -4,6 +4,7 @@
 
 #include "graph/tensor_proto.h"
 #include "tools/xenc/commands.h"
+#include "tools/xenc/model_options.h"
 #include "tools/xenc/test_data.h"
 
 namespace xenc::cli {
@@ -16,6 +17,7 @@ struct RunArgs {
   std::string outputs;
   bool check = false;
   Tolerance tol{1e-4, 0};
+  MemoryCapArgs memory;
 };
 
 void print_summary(const std::string& name, const Tensor& t) {
@@ -29,7 +31,9 @@ void print_summary(const std::string& name, const Tensor& t) {
 }
 
 void run(const RunArgs& args) {
-  const auto session = Session::load(args.model);
+  SessionOptions options;
+  options.memory = args.memory.caps();
+  const auto session = Session::load(args.model, options);
   const TestDataSet data = read_test_data_set(args.inputs, *session);
   const std::vector<Tensor> results = session->run(data.feeds);
   for (size_t i = 0; i < results.size(); ++i) {
@@ -58,6 +62,7 @@ void add_run_command(CLI::App& app) {
       ->check(CLI::ExistingDirectory);
   cmd->add_option("--outputs", args->outputs, "Write output_<k>.pb files to this directory");
   cmd->add_flag("--check", args->check, "Compare with the output_<k>.pb files in the inputs directory");
+  add_memory_cap_options(*cmd, args->memory);
   cmd->add_option("--atol", args->tol.atol, "Absolute tolerance for --check")->capture_default_str();
   cmd->add_option("--rtol", args->tol.rtol, "Relative tolerance for --check")->capture_default_str();
   cmd->callback([args] { run(*args); });
