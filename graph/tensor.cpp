@@ -25,20 +25,18 @@ std::string shape_str(const Shape& shape) {
   return s + "]";
 }
 
-namespace {
-// Refuse tensors whose byte size cannot be represented before allocating.
-size_t checked_bytes(DType dtype, int64_t numel) {
+size_t tensor_bytes(DType dtype, const Shape& shape) {
   const size_t elem = dtype_size(dtype);
   if (elem == 0) throw Error("tensors of dtype " + dtype_name(dtype) + " are not supported");
-  if (static_cast<uint64_t>(numel) > std::numeric_limits<size_t>::max() / elem / 2)
-    throw Error("tensor of " + std::to_string(numel) + " elements is too large");
-  return static_cast<size_t>(numel) * elem;
+  const auto count = static_cast<uint64_t>(shape_numel(shape));
+  if (count > std::numeric_limits<size_t>::max() / elem / 2)
+    throw Error("shape " + shape_str(shape) + " of " + dtype_name(dtype) + " needs more than 2^63 bytes");
+  return static_cast<size_t>(count) * elem;
 }
-}  // namespace
 
 Tensor::Tensor(DType dtype, Shape shape) : dtype_(dtype), shape_(std::move(shape)) {
   numel_ = shape_numel(shape_);
-  const size_t bytes = checked_bytes(dtype_, numel_);
+  const size_t bytes = tensor_bytes(dtype_, shape_);
   // operator new of at least one byte keeps data() non-null for empty tensors.
   std::shared_ptr<std::byte[]> block(new std::byte[bytes ? bytes : 1]());
   data_ = block.get();
@@ -48,7 +46,7 @@ Tensor::Tensor(DType dtype, Shape shape) : dtype_(dtype), shape_(std::move(shape
 Tensor::Tensor(DType dtype, Shape shape, void* data, std::shared_ptr<void> owner)
     : dtype_(dtype), shape_(std::move(shape)), owner_(std::move(owner)), data_(data) {
   numel_ = shape_numel(shape_);
-  checked_bytes(dtype_, numel_);
+  tensor_bytes(dtype_, shape_);
 }
 
 Tensor Tensor::reshaped(Shape shape) const {

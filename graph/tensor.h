@@ -18,6 +18,9 @@ using Shape = std::vector<int64_t>;
 // Number of elements; throws on negative dims or 64-bit overflow.
 int64_t shape_numel(const Shape& shape);
 std::string shape_str(const Shape& shape);  // "[2,3,4]"
+// Bytes of a `dtype` tensor of `shape`; throws for dtypes without a fixed
+// size and for counts past 2^63 bytes, which no allocation or file can hold.
+size_t tensor_bytes(DType dtype, const Shape& shape);
 
 class Tensor {
  public:

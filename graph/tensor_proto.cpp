@@ -25,30 +25,33 @@ Shape proto_shape(const onnx::TensorProto& p, const std::string& what) {
   return s;
 }
 
-// Copies the typed repeated field that holds `dtype` in ONNX's scheme into `out`.
-void copy_typed_field(const onnx::TensorProto& p, DType dtype, Tensor& out, const std::string& what) {
+// The number of values in the typed repeated field that holds `dtype` in ONNX's scheme.
+int64_t typed_field_size(const onnx::TensorProto& p, DType dtype) {
+  switch (dtype) {
+    case DType::kFloat: return p.float_data_size();
+    case DType::kDouble: return p.double_data_size();
+    case DType::kInt64: return p.int64_data_size();
+    case DType::kUint32:
+    case DType::kUint64: return p.uint64_data_size();
+    default: return p.int32_data_size();  // every type of 32 bits or fewer, one value per entry
+  }
+}
+
+// Copies that field into `out`, which has as many elements.
+void copy_typed_field(const onnx::TensorProto& p, DType dtype, Tensor& out) {
   const int64_t n = out.numel();
-  const auto expect = [&](int64_t have) {
-    if (have != n)
-      throw Error(what + ": has " + std::to_string(have) + " values, shape " + shape_str(out.shape()) + " needs " +
-                  std::to_string(n));
-  };
   switch (dtype) {
     case DType::kFloat:
-      expect(p.float_data_size());
       std::copy(p.float_data().begin(), p.float_data().end(), out.data<float>());
       return;
     case DType::kDouble:
-      expect(p.double_data_size());
       std::copy(p.double_data().begin(), p.double_data().end(), out.data<double>());
       return;
     case DType::kInt64:
-      expect(p.int64_data_size());
       std::copy(p.int64_data().begin(), p.int64_data().end(), out.data<int64_t>());
       return;
     case DType::kUint32:
     case DType::kUint64: {
-      expect(p.uint64_data_size());
       for (int64_t i = 0; i < n; ++i) {
         const uint64_t v = p.uint64_data(static_cast<int>(i));
         if (dtype == DType::kUint32)
@@ -59,8 +62,6 @@ void copy_typed_field(const onnx::TensorProto& p, DType dtype, Tensor& out, cons
       return;
     }
     default: {
-      // int32_data carries every type of 32 bits or fewer, one value per entry.
-      expect(p.int32_data_size());
       const size_t elem = dtype_size(dtype);
       auto* dst = static_cast<std::byte*>(out.raw());
       for (int64_t i = 0; i < n; ++i) {
@@ -68,6 +69,14 @@ void copy_typed_field(const onnx::TensorProto& p, DType dtype, Tensor& out, cons
         std::memcpy(dst + static_cast<size_t>(i) * elem, &v, elem);  // little-endian low bytes
       }
     }
+  }
+}
+
+size_t byte_size(DType dtype, const Shape& shape, const std::string& what) {
+  try {
+    return tensor_bytes(dtype, shape);
+  } catch (const Error& e) {
+    throw Error(what + ": " + e.what());
   }
 }
 
@@ -88,9 +97,9 @@ Tensor TensorReader::read(onnx::TensorProto& p, const std::string& what) {
   if (p.data_location() == onnx::TensorProto::EXTERNAL) return read_external(p, dtype, shape, what);
 
   const int64_t n = shape_numel(shape);
+  const size_t want = byte_size(dtype, shape, what);
   if (p.has_raw_data()) {
     const std::string& raw = p.raw_data();
-    const size_t want = static_cast<size_t>(n) * dtype_size(dtype);
     if (raw.size() != want)
       throw Error(what + ": raw_data has " + std::to_string(raw.size()) + " bytes, shape " + shape_str(shape) +
                   " of " + dtype_name(dtype) + " needs " + std::to_string(want));
@@ -100,8 +109,12 @@ Tensor TensorReader::read(onnx::TensorProto& p, const std::string& what) {
     if (want) std::memcpy(t.raw(), bytes->data(), want);
     return t;
   }
+  // Counted before allocating: the shape is the file's claim, the values are what it holds.
+  if (const int64_t have = typed_field_size(p, dtype); have != n)
+    throw Error(what + ": has " + std::to_string(have) + " values, shape " + shape_str(shape) + " needs " +
+                std::to_string(n));
   Tensor t(dtype, shape);
-  copy_typed_field(p, dtype, t, what);
+  copy_typed_field(p, dtype, t);
   return t;
 }
 
@@ -158,7 +171,7 @@ Tensor TensorReader::read_external(const onnx::TensorProto& p, DType dtype, cons
       throw Error(what + ": " + e.what());
     }
   }
-  const uint64_t want = static_cast<uint64_t>(shape_numel(shape)) * dtype_size(dtype);
+  const uint64_t want = byte_size(dtype, shape, what);
   if (length && *length != want)
     throw Error(what + ": external data length " + std::to_string(*length) + " but shape " + shape_str(shape) +
                 " of " + dtype_name(dtype) + " needs " + std::to_string(want) + " bytes");

@@ -57,14 +57,10 @@ std::string byte_size_str(uint64_t bytes) {
 }
 
 uint64_t checked_tensor_bytes(DType dtype, const Shape& shape, uint64_t cap) {
-  const uint64_t elem = dtype_size(dtype);
-  if (elem == 0) throw Error("tensors of dtype " + dtype_name(dtype) + " are not supported");
-  const auto count = static_cast<uint64_t>(shape_numel(shape));
-  const std::string what = "shape " + shape_str(shape) + " of " + dtype_name(dtype);
-  if (count > std::numeric_limits<uint64_t>::max() / elem) throw Error(what + " needs more than 2^64 bytes");
-  const uint64_t bytes = count * elem;
+  const uint64_t bytes = tensor_bytes(dtype, shape);
   if (bytes > cap)
-    throw Error(what + " needs " + byte_size_str(bytes) + ", more than the tensor cap of " + byte_size_str(cap));
+    throw Error("shape " + shape_str(shape) + " of " + dtype_name(dtype) + " needs " + byte_size_str(bytes) +
+                ", more than the tensor cap of " + byte_size_str(cap));
   return bytes;
 }
 

@@ -23,8 +23,8 @@ uint64_t usable_memory_bytes();
 // "512 B", "1.5 KiB", "4096 TiB": sizes in messages.
 std::string byte_size_str(uint64_t bytes);
 
-// Bytes of a `dtype` tensor of `shape`; throws when that exceeds `cap`
-// (or 64 bits), naming the shape, the size and the cap.
+// tensor_bytes(), and an error naming the shape, the size and the cap when
+// that exceeds `cap`.
 uint64_t checked_tensor_bytes(DType dtype, const Shape& shape, uint64_t cap);
 
 }  // namespace xenc

@@ -35,13 +35,13 @@ TEST(MemoryCaps, UnsetCapsBecomeTheUsableMemory) {
   EXPECT_EQ(caps.arena_bytes, 5000u);
 }
 
-TEST(MemoryCaps, TensorBytesAreCheckedAgainstTheCapAnd64Bits) {
+TEST(MemoryCaps, TensorBytesAreCheckedAgainstTheCapAnd63Bits) {
   EXPECT_EQ(checked_tensor_bytes(DType::kFloat, {4, 4}, 64), 64u);
   EXPECT_TRUE(Contains(error_of([] { checked_tensor_bytes(DType::kFloat, {4, 5}, 64); }),
                        "shape [4,5] of float needs 80 B, more than the tensor cap of 64 B"));
-  // 2^62 elements of 4 bytes: the element count fits in 63 bits, the byte count does not fit in 64.
+  // 2^62 elements of 4 bytes: the element count fits in 63 bits, the byte count does not.
   EXPECT_TRUE(Contains(error_of([] { checked_tensor_bytes(DType::kFloat, {int64_t{1} << 62}, UINT64_MAX); }),
-                       "shape [4611686018427387904] of float needs more than 2^64 bytes"));
+                       "shape [4611686018427387904] of float needs more than 2^63 bytes"));
 }
 
 TEST(MemoryCaps, ArenaRefusesATensorOrABlockPastItsCaps) {
