@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "graph/error.h"
+#include "runtime/tokenizer/json_access.h"
 
 namespace xenc {
 
@@ -63,10 +64,8 @@ class HeaderReader {
     Json header;
     try {
       header = Json::parse(text.begin(), text.end(), note_names);
-    } catch (const Json::parse_error& e) {
-      std::string message = e.what();
-      if (const auto at = message.find("parse error"); at != std::string::npos) message = message.substr(at);
-      fail("the header is not valid JSON: " + message);
+    } catch (const Json::exception& e) {
+      fail("the header is not valid JSON: " + json_access::error_text(e));
     }
     if (!header.is_object()) fail("the header is not a JSON object");
     if (!duplicate.empty()) fail(duplicate, "named twice in the header");

@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "graph/error.h"
+#include "runtime/tokenizer/json_access.h"
 #include "runtime/tokenizer/unicode.h"
 
 namespace xenc {
@@ -60,10 +61,8 @@ TextRecord jsonl_record(std::string_view line, const std::string& where) {
   nlohmann::json j;
   try {
     j = nlohmann::json::parse(line);
-  } catch (const nlohmann::json::parse_error& e) {
-    std::string message = e.what();
-    if (auto at = message.find("parse error"); at != std::string::npos) message = message.substr(at);
-    throw Error(where + ": invalid JSON: " + message);
+  } catch (const nlohmann::json::exception& e) {
+    throw Error(where + ": invalid JSON: " + json_access::error_text(e));
   }
   if (!j.is_object()) throw Error(where + ": expected a JSON object, got " + std::string(j.type_name()));
   if (!j.contains("text_a")) throw Error(where + ": text_a: missing");

@@ -9,8 +9,10 @@ SUDO=""
 if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 
 $SUDO apt-get update -qq
+# clang and its sanitizer and libFuzzer runtimes (a recommendation only, hence named) build the
+# sanitizer and fuzzing build of .ci/run and bench/fuzz.sh; the release build uses g++.
 DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends \
-  cmake ninja-build g++ pkg-config \
+  cmake ninja-build g++ clang libclang-rt-14-dev pkg-config \
   libonnx-dev libprotobuf-dev protobuf-compiler libopenblas-dev libtbb-dev \
   nlohmann-json3-dev libcli11-dev libutf8proc-dev libpcre2-dev libgtest-dev libonnx-testdata \
   python3 python3-venv bsdutils >/dev/null

@@ -17,12 +17,15 @@ Json read_file(const std::filesystem::path& file) {
   const std::string text = read_text_file(file);
   try {
     return Json::parse(text);
-  } catch (const Json::parse_error& e) {
-    // nlohmann's message starts with "[json.exception.parse_error.101] parse error at line 1, column 2: ...".
-    std::string message = e.what();
-    if (auto at = message.find("parse error"); at != std::string::npos) message = message.substr(at);
-    throw Error(file.string() + ": invalid JSON: " + message);
+  } catch (const Json::exception& e) {
+    throw Error(file.string() + ": invalid JSON: " + error_text(e));
   }
+}
+
+std::string error_text(const Json::exception& e) {
+  const std::string message = e.what();
+  const auto prefix_end = message.find("] ");
+  return prefix_end == std::string::npos ? message : message.substr(prefix_end + 2);
 }
 
 std::string path(const std::string& where, std::string_view key) {

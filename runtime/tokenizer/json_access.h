@@ -22,6 +22,9 @@ using Json = nlohmann::json;
 std::string read_text_file(const std::filesystem::path& file);
 // Parses a JSON file; a missing file or bad JSON is an error naming the file.
 Json read_file(const std::filesystem::path& file);
+// What nlohmann says about bad JSON (a parse_error, or out_of_range for a
+// number beyond double) without its "[json.exception.parse_error.101] " prefix.
+std::string error_text(const Json::exception& e);
 
 // "tokenizer.json: model" + "vocab" -> "tokenizer.json: model.vocab".
 std::string path(const std::string& where, std::string_view key);

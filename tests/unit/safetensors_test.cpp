@@ -80,6 +80,8 @@ TEST_F(SafetensorsTest, TruncatedFiles) {
 
 TEST_F(SafetensorsTest, MalformedHeaders) {
   EXPECT_EQ(open_error(safetensors_bytes("{\"a\": ", "")).rfind("the header is not valid JSON: parse error", 0), 0u);
+  EXPECT_EQ(open_error(safetensors_bytes("{\"a\": 1e999}", "")),
+            "the header is not valid JSON: number overflow parsing '1e999'");
   EXPECT_EQ(open_error(safetensors_bytes("[1, 2]", "")), "the header is not a JSON object");
   const std::string a = entry_json("F32", "[2]", 0, 8);
   EXPECT_EQ(open_error(safetensors_bytes("{\"a\":" + a + ",\"a\":" + a + "}", std::string(8, '\0'))),

@@ -163,6 +163,11 @@ TEST(Tokenizer, MalformedFilesNameTheFileAndField) {
     EXPECT_EQ(load_error(dir).rfind((dir.path() / "tokenizer.json").string() + ": invalid JSON: parse error", 0), 0u)
         << load_error(dir);
   }
+  {
+    TempDir dir;
+    dir.write("tokenizer.json", "{\"model\": 1e999}");
+    EXPECT_EQ(load_error(dir), (dir.path() / "tokenizer.json").string() + ": invalid JSON: number overflow parsing '1e999'");
+  }
   auto error_with = [](const std::function<void(json&)>& edit) {
     TempDir dir;
     json doc = small_tokenizer();
