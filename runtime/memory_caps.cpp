@@ -64,4 +64,12 @@ uint64_t checked_tensor_bytes(DType dtype, const Shape& shape, uint64_t cap) {
   return bytes;
 }
 
+void check_tensor_cap(const Tensor& tensor, uint64_t cap, const std::string& what) {
+  try {
+    checked_tensor_bytes(tensor.dtype(), tensor.shape(), cap);
+  } catch (const Error& e) {
+    throw Error(what + ": " + e.what());
+  }
+}
+
 }  // namespace xenc

@@ -26,5 +26,7 @@ std::string byte_size_str(uint64_t bytes);
 // tensor_bytes(), and an error naming the shape, the size and the cap when
 // that exceeds `cap`.
 uint64_t checked_tensor_bytes(DType dtype, const Shape& shape, uint64_t cap);
+// The same for a tensor at hand, with `what` ("input 'ids'") leading the error.
+void check_tensor_cap(const Tensor& tensor, uint64_t cap, const std::string& what);
 
 }  // namespace xenc

@@ -31,13 +31,8 @@ Session::Session(Graph graph, const SessionOptions& options)
   if (default_opset > kMaxDefaultOpset)
     throw Error("model imports opset " + std::to_string(default_opset) + " of the default domain; xenc supports up to " +
                 std::to_string(kMaxDefaultOpset));
-  for (const auto& [name, tensor] : graph_.initializers) {
-    try {
-      checked_tensor_bytes(tensor.dtype(), tensor.shape(), memory_caps_.tensor_bytes);
-    } catch (const Error& e) {
-      throw Error("initializer '" + name + "': " + e.what());
-    }
-  }
+  for (const auto& [name, tensor] : graph_.initializers)
+    check_tensor_cap(tensor, memory_caps_.tensor_bytes, "initializer '" + name + "'");
   const OpRegistry& ops = OpRegistry::instance();
   topo_sort(graph_);
   if (options.optimize && !options.reference_kernels) fuse_quantized_mat_muls(graph_);
@@ -119,11 +114,7 @@ void Session::check_feeds(const std::map<std::string, Tensor>& feeds) const {
     const auto it = feeds.find(in.name);
     if (it == feeds.end()) throw Error("missing input '" + in.name + "' (" + in.type.str() + ")");
     const Tensor& t = it->second;
-    try {
-      checked_tensor_bytes(t.dtype(), t.shape(), memory_caps_.tensor_bytes);
-    } catch (const Error& e) {
-      throw Error("input '" + in.name + "': " + e.what());
-    }
+    check_tensor_cap(t, memory_caps_.tensor_bytes, "input '" + in.name + "'");
     if (t.dtype() != in.type.dtype)
       throw Error("input '" + in.name + "': expected dtype " + dtype_name(in.type.dtype) + ", got " +
                   dtype_name(t.dtype()));
