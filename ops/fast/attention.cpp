@@ -1,10 +1,13 @@
 // Float MultiHeadAttention and Attention (com.microsoft): one oneTBB task per
 // (batch, head). A task computes the head's scores S x L = Q_h K_h^T with
-// the packed GEMM kernel (K_h^T and V_h packed into its thread's scratch:
+// a packed GEMM kernel (K_h^T and V_h packed into its thread's scratch:
 // the products are too small for a BLAS call's overheads) into that
 // scratch (no [B, heads, S, L] tensor), scales them, adds the key mask and
 // the key term of the projection biases, takes the vector softmax of each
 // row and multiplies by V_h straight into the output columns of the head.
+// The two products run on float operands, or on bf16 ones (packed_bgemm.h,
+// sums in float) when the node's product_precision says so: sessions of
+// bf16 and int8 precision set it (ops/fast/weight_packing.h).
 #include <algorithm>
 #include <cmath>
 #include <string>
@@ -14,7 +17,9 @@
 #include "ops/fast/fast_kernels.h"
 #include "ops/fast/parallel.h"
 #include "ops/fast/sgemm.h"
+#include "ops/fast/weight_packing.h"
 #include "ops/x86/f32_row_kernels.h"
+#include "ops/x86/packed_bgemm.h"
 #include "ops/x86/packed_sgemm.h"
 
 namespace xenc {
@@ -48,13 +53,64 @@ int64_t attended_prefix(const float* mask, int64_t kv_len) {
 }
 
 // Per thread, reused by every run so that a run allocates nothing once the
-// largest shape has been seen; holds S x L + 2 L floats and the packed K_h^T
-// and V_h. A task waits on nothing, so a thread never runs two tasks over it
-// at once.
+// largest shape has been seen; holds S x L + 2 L floats, the packed K_h^T
+// and V_h, and for bf16 products the rounded Q_h, K_h, V_h and scores. A
+// task waits on nothing, so a thread never runs two tasks over it at once.
 struct HeadScratch {
   std::vector<float> scores, key_terms, mask, packed_keys, packed_values;
+  std::vector<uint16_t> rounded_queries, rounded_rows, rounded_scores, packed_bf16;
 };
 thread_local HeadScratch head_scratch;
+
+// One head's operands: Q_h (S rows), K_h and V_h (the attended keys' rows).
+struct HeadOperands {
+  RowsView<float> q, k, v;
+  int64_t queries, keys, qk_head, v_head;
+  bool bf16;  // bf16 products
+};
+
+// rows x width floats, `stride` apart, rounded to bf16 into `out` (contiguous).
+uint16_t* round_rows(const float* rows, int64_t stride, int64_t count, int64_t width, std::vector<uint16_t>& out) {
+  out.resize(static_cast<size_t>(count * width));
+  for (int64_t r = 0; r < count; ++r) convert_to_bf16(rows + r * stride, out.data() + r * width, static_cast<size_t>(width));
+  return out.data();
+}
+
+// scores (queries x keys, contiguous) = Q_h K_h^T.
+void head_scores(const HeadOperands& h, HeadScratch& local, float* scores) {
+  if (!h.bf16) {
+    local.packed_keys.resize(static_cast<size_t>(packed_panel_count(h.keys) * h.qk_head * kPackedPanelWidth));
+    pack_sgemm_panels(h.k.data, 1, h.k.stride, h.qk_head, h.keys, local.packed_keys.data());
+    packed_sgemm_kernel()({h.q.data, h.q.stride, local.packed_keys.data(), h.qk_head, h.keys, scores, h.keys,
+                           h.queries, 0, packed_panel_count(h.keys)});
+    return;
+  }
+  const uint16_t* keys = round_rows(h.k.data, h.k.stride, h.keys, h.qk_head, local.rounded_rows);
+  local.packed_bf16.resize(static_cast<size_t>(bgemm_packed_elements(h.qk_head, h.keys)));
+  pack_bgemm_transposed(keys, h.qk_head, h.qk_head, h.keys, local.packed_bf16.data());
+  const uint16_t* queries = round_rows(h.q.data, h.q.stride, h.queries, h.qk_head, local.rounded_queries);
+  packed_bgemm_kernel()({queries, h.qk_head, local.packed_bf16.data(), h.qk_head, h.keys, scores, h.keys, h.queries,
+                         0, bgemm_panel_count(h.keys)});
+}
+
+// out (queries x v_head, out_stride apart) = P V_h, P the queries x keys
+// softmax weights: `weights` for float products, local.rounded_scores
+// (rounded by the softmax) for bf16 ones.
+void head_weighted_values(const HeadOperands& h, HeadScratch& local, const float* weights, float* out,
+                          int64_t out_stride) {
+  if (!h.bf16) {
+    local.packed_values.resize(static_cast<size_t>(packed_panel_count(h.v_head) * h.keys * kPackedPanelWidth));
+    pack_sgemm_panels(h.v.data, h.v.stride, 1, h.keys, h.v_head, local.packed_values.data());
+    packed_sgemm_kernel()({weights, h.keys, local.packed_values.data(), h.keys, h.v_head, out, out_stride, h.queries,
+                           0, packed_panel_count(h.v_head)});
+    return;
+  }
+  const uint16_t* values = round_rows(h.v.data, h.v.stride, h.keys, h.v_head, local.rounded_rows);
+  local.packed_bf16.resize(static_cast<size_t>(bgemm_packed_elements(h.keys, h.v_head)));
+  pack_bgemm_rows(values, h.v_head, h.keys, h.v_head, local.packed_bf16.data());
+  packed_bgemm_kernel()({local.rounded_scores.data(), h.keys, local.packed_bf16.data(), h.keys, h.v_head, out,
+                         out_stride, h.queries, 0, bgemm_panel_count(h.v_head)});
+}
 
 // Row b of the additive key mask of ops/common/attention.h (key_mask_bias)
 // without building the others: 0 for an attended key, `filter` for a masked
@@ -84,7 +140,7 @@ struct KeyMask {
 // And since each row of P = softmax(...) sums to 1, P V' = P V + 1 bv^T:
 // the value bias is added to the output. No biased copy of Q, K or V is made.
 void attention_f32(const AttentionShape& shape, RowsView<float> q, RowsView<float> k, RowsView<float> v,
-                   QkvBias bias, KeyMask key_mask, float scale, float* out) {
+                   QkvBias bias, KeyMask key_mask, float scale, bool bf16, float* out) {
   const int64_t S = shape.q_len, L = shape.kv_len, dk = shape.qk_head, dv = shape.v_head;
   const int64_t out_stride = shape.heads * dv;
   const auto softmax = f32_row_kernels().softmax;
@@ -107,36 +163,35 @@ void attention_f32(const AttentionShape& shape, RowsView<float> q, RowsView<floa
       const float* qh = q.data + b * S * q.stride + h * dk;
       const float* kh = k.data + b * L * k.stride + h * dk;
       const float* vh = v.data + b * L * v.stride + h * dv;
-      const PackedSgemmFn product = packed_sgemm_kernel();
-      local.packed_keys.resize(static_cast<size_t>(packed_panel_count(keys) * dk * kPackedPanelWidth));
-      pack_sgemm_panels(kh, 1, k.stride, dk, keys, local.packed_keys.data());
+      const HeadOperands operands{{qh, q.stride}, {kh, k.stride}, {vh, v.stride}, S, keys, dk, dv, bf16};
       local.scores.resize(static_cast<size_t>(S * keys));
       float* scores = local.scores.data();
-      product({qh, q.stride, local.packed_keys.data(), dk, keys, scores, keys, S, 0, packed_panel_count(keys)});
-      const float* key_terms = nullptr;
+      head_scores(operands, local, scores);
+      // The additive terms of each row of scores: the key term of the
+      // projection biases and the mask (when not cut off by the prefix).
+      const float* added_mask = mask && keys == L ? mask : nullptr;
+      const float* additive = added_mask;
       if (bias.q) {
         local.key_terms.resize(static_cast<size_t>(keys));
         const float* bq = bias.q + h * dk;
         for (int64_t j = 0; j < keys; ++j) {
           float sum = 0;
           for (int64_t c = 0; c < dk; ++c) sum += kh[j * k.stride + c] * bq[c];
-          local.key_terms[static_cast<size_t>(j)] = scale * sum;
+          local.key_terms[static_cast<size_t>(j)] = scale * sum + (added_mask ? added_mask[j] : 0.0f);
         }
-        key_terms = local.key_terms.data();
+        additive = local.key_terms.data();
       }
-      const float* added_mask = mask && keys == L ? mask : nullptr;
+      SoftmaxRow row;
+      row.scale = scale;
+      row.bias = additive;
+      row.n = static_cast<size_t>(keys);
+      if (bf16) local.rounded_scores.resize(static_cast<size_t>(S * keys));
       for (int64_t s = 0; s < S; ++s) {
-        float* row = scores + s * keys;
-        for (int64_t j = 0; j < keys; ++j) row[j] *= scale;
-        if (key_terms)
-          for (int64_t j = 0; j < keys; ++j) row[j] += key_terms[j];
-        if (added_mask)
-          for (int64_t j = 0; j < keys; ++j) row[j] += added_mask[j];
-        softmax(row, row, static_cast<size_t>(keys));
+        row.x = row.y = scores + s * keys;
+        if (bf16) row.y_bf16 = local.rounded_scores.data() + s * keys;
+        softmax(row);
       }
-      local.packed_values.resize(static_cast<size_t>(packed_panel_count(dv) * keys * kPackedPanelWidth));
-      pack_sgemm_panels(vh, v.stride, 1, keys, dv, local.packed_values.data());
-      product({scores, keys, local.packed_values.data(), keys, dv, oh, out_stride, S, 0, packed_panel_count(dv)});
+      head_weighted_values(operands, local, scores, oh, out_stride);
       if (bias.v)
         for (int64_t s = 0; s < S; ++s)
           for (int64_t c = 0; c < dv; ++c) oh[s * out_stride + c] += bias.v[h * dv + c];
@@ -148,6 +203,12 @@ int64_t num_heads(const Node& node) { return node.attr_int("num_heads", 0); }
 
 float attention_scale(const Node& node, int64_t qk_head) {
   return node.attr_float("scale", static_cast<float>(1.0 / std::sqrt(static_cast<double>(qk_head))));
+}
+
+bool bf16_products(const Node& node) {
+  static const std::string kProductPrecision = kAttentionProductPrecision;
+  const Attribute* precision = node.find_attr(kProductPrecision);
+  return precision && precision->s == "bf16";
 }
 
 KeyMask key_mask_of(const Node& node, const Tensor* mask) {
@@ -175,7 +236,7 @@ bool fast_multi_head_attention(const Node& node, std::span<const Tensor* const> 
   }
   attention_f32(shape, {query.data<float>(), query.dim(2)}, {key.data<float>(), key.dim(2)},
                 {value.data<float>(), value.dim(2)}, qkv_bias, key_mask_of(node, mask),
-                attention_scale(node, shape.qk_head), out[0]->data<float>());
+                attention_scale(node, shape.qk_head), bf16_products(node), out[0]->data<float>());
   return true;
 }
 
@@ -212,7 +273,7 @@ bool fast_attention(const Node& node, std::span<const Tensor* const> in, std::sp
     qkv_bias.v = qkv_bias.q + 2 * qk_width;
   }
   attention_f32(shape, {qkv.data(), packed}, {qkv.data() + qk_width, packed}, {qkv.data() + 2 * qk_width, packed},
-                qkv_bias, key_mask_of(node, mask), attention_scale(node, shape.qk_head),
+                qkv_bias, key_mask_of(node, mask), attention_scale(node, shape.qk_head), bf16_products(node),
                 out[0]->data<float>());
   return true;
 }

@@ -36,7 +36,13 @@ bool fast_softmax(const Node& node, std::span<const Tensor* const> in, std::span
   float* py = out[0]->data<float>();
   const size_t n = static_cast<size_t>(layout.n);
   parallel_chunks(layout.outer, layout.n, [&](int64_t begin, int64_t end) {
-    for (int64_t r = begin; r < end; ++r) softmax(px + r * layout.n, py + r * layout.n, n);
+    SoftmaxRow row;
+    row.n = n;
+    for (int64_t r = begin; r < end; ++r) {
+      row.x = px + r * layout.n;
+      row.y = py + r * layout.n;
+      softmax(row);
+    }
   });
   return true;
 }

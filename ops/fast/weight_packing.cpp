@@ -42,6 +42,18 @@ Attribute string_attribute(std::string value) {
   return a;
 }
 
+// Sets kAttentionProductPrecision on every com.microsoft MultiHeadAttention
+// and Attention; true when there was one.
+bool use_bf16_attention_products(Graph& graph) {
+  bool any = false;
+  for (Node& node : graph.nodes)
+    if (node.domain == "com.microsoft" && (node.op_type == "MultiHeadAttention" || node.op_type == "Attention")) {
+      node.attrs[kAttentionProductPrecision] = string_attribute("bf16");
+      any = true;
+    }
+  return any;
+}
+
 // Where each packed product takes its bias.
 size_t bias_input(const Node& node) { return node.op_type == "QuantizedMatMul" ? 5 : 2; }
 
@@ -163,8 +175,9 @@ bool pack_mat_mul_weights(Graph& graph, MatMulPrecision precision) {
     }
   }
   if (!readers.empty()) graph.opsets.try_emplace("xenc", 1);
+  const bool attention = precision != MatMulPrecision::fp32 && use_bf16_attention_products(graph);
   // Products already in the graph (imported int8 ones) take their GELU too.
-  return fuse_gelu_into_packed_mat_muls(graph) || !readers.empty();
+  return fuse_gelu_into_packed_mat_muls(graph) || !readers.empty() || attention;
 }
 
 }  // namespace xenc

@@ -27,6 +27,21 @@ struct LayerNormRow {
   float epsilon = 0;
 };
 
+// One row of y = softmax(scale * x + bias), n >= 1 (attention's weights:
+// its scores, scale and additive mask; scale 1 and no bias for Softmax).
+// scale * x + bias is one fused multiply-add.
+struct SoftmaxRow {
+  const float* x = nullptr;     // n values
+  float scale = 1;
+  const float* bias = nullptr;  // n values, or nullptr for none
+  // n outputs; may alias x. When y_bf16 is set, y receives the unnormalized
+  // exponentials (scratch) and y_bf16 the result, rounded to bf16 (to
+  // nearest even, as to_bfloat16 in graph/dtype.h).
+  float* y = nullptr;
+  uint16_t* y_bf16 = nullptr;
+  size_t n = 0;
+};
+
 struct LayerNormStats {
   float mean;
   float inv_std_dev;  // 1 / sqrt(variance + epsilon)
@@ -55,8 +70,9 @@ struct DequantizeRow {
 };
 
 struct F32RowKernels {
-  // y = exp(x - max x) / sum exp(x - max x), n >= 1. y may alias x.
-  void (*softmax)(const float* x, float* y, size_t n);
+  // SoftmaxRow's y (or y_bf16): with z = scale * x + bias,
+  // exp(z - max z) / sum exp(z - max z).
+  void (*softmax)(const SoftmaxRow& row);
   // LayerNormRow's y (and sum), with the variance taken as the mean squared
   // deviation from the mean (two passes). y may alias x; sum may alias x or skip.
   LayerNormStats (*layernorm)(const LayerNormRow& row);

@@ -4,20 +4,31 @@
 #include <algorithm>
 #include <cmath>
 
+#include "graph/dtype.h"
 #include "ops/x86/f32_row_kernels.h"
 
 namespace xenc {
 namespace {
 
-void softmax(const float* x, float* y, size_t n) {
-  const float max = *std::max_element(x, x + n);
+void softmax(const SoftmaxRow& row) {
+  // z = scale * x + bias rounded once to float, as the vector kernels' fma.
+  const auto z = [&](size_t i) { return std::fma(row.x[i], row.scale, row.bias ? row.bias[i] : 0.0f); };
+  float max = -INFINITY;
+  for (size_t i = 0; i < row.n; ++i) max = std::max(max, z(i));
   double sum = 0;
-  for (size_t i = 0; i < n; ++i) {
-    y[i] = std::exp(x[i] - max);
-    sum += y[i];
+  for (size_t i = 0; i < row.n; ++i) {
+    row.y[i] = std::exp(z(i) - max);
+    sum += row.y[i];
   }
   const double scale = 1.0 / sum;
-  for (size_t i = 0; i < n; ++i) y[i] = static_cast<float>(y[i] * scale);
+  for (size_t i = 0; i < row.n; ++i) {
+    const float y = static_cast<float>(row.y[i] * scale);
+    if (row.y_bf16) {
+      row.y_bf16[i] = to_bfloat16(y).bits;
+    } else {
+      row.y[i] = y;
+    }
+  }
 }
 
 LayerNormStats layernorm(const LayerNormRow& row) {

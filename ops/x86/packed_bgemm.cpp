@@ -1,6 +1,8 @@
 #include "ops/x86/packed_bgemm.h"
 
+#include <algorithm>
 #include <cassert>
+#include <vector>
 
 #include "graph/dtype.h"
 
@@ -15,14 +17,43 @@ int64_t bgemm_packed_elements(int64_t k, int64_t n) {
 }
 
 void pack_bgemm_weights(const float* b, int64_t k, int64_t n, uint16_t* packed) {
-  const int64_t depth = bgemm_padded_depth(k);
-  for (int64_t panel = 0; panel < bgemm_panel_count(n); ++panel)
-    for (int64_t pair = 0; pair < depth / kBDepthPair; ++pair)
-      for (int64_t column = 0; column < kBPanelWidth; ++column)
-        for (int64_t i = 0; i < kBDepthPair; ++i) {
-          const int64_t row = pair * kBDepthPair + i, col = panel * kBPanelWidth + column;
-          *packed++ = row < k && col < n ? to_bfloat16(b[row * n + col]).bits : uint16_t{0};
-        }
+  std::vector<uint16_t> rounded(static_cast<size_t>(k * n));
+  for (size_t i = 0; i < rounded.size(); ++i) rounded[i] = to_bfloat16(b[i]).bits;
+  pack_bgemm_rows(rounded.data(), n, k, n, packed);
+}
+
+void pack_bgemm_rows(const uint16_t* b, int64_t ld, int64_t k, int64_t n, uint16_t* packed) {
+  for (int64_t panel = 0; panel < bgemm_panel_count(n); ++panel) {
+    const int64_t first = panel * kBPanelWidth, width = std::min(kBPanelWidth, n - first);
+    for (int64_t row = 0; row < k; row += kBDepthPair) {
+      // Rows `row` and `row + 1` interleaved, column by column (a missing
+      // second row and the columns past n as zeros).
+      const uint16_t* even = b + row * ld + first;
+      const uint16_t* odd = row + 1 < k ? even + ld : nullptr;
+      for (int64_t j = 0; j < width; ++j) {
+        packed[2 * j] = even[j];
+        packed[2 * j + 1] = odd ? odd[j] : uint16_t{0};
+      }
+      std::fill(packed + 2 * width, packed + kBDepthPair * kBPanelWidth, uint16_t{0});
+      packed += kBDepthPair * kBPanelWidth;
+    }
+  }
+}
+
+void pack_bgemm_transposed(const uint16_t* b_t, int64_t ld, int64_t k, int64_t n, uint16_t* packed) {
+  for (int64_t panel = 0; panel < bgemm_panel_count(n); ++panel) {
+    const int64_t first = panel * kBPanelWidth, width = std::min(kBPanelWidth, n - first);
+    for (int64_t row = 0; row < k; row += kBDepthPair) {
+      // Each column's pair is two adjacent values of one row of B^T.
+      for (int64_t j = 0; j < width; ++j) {
+        const uint16_t* pair = b_t + (first + j) * ld + row;
+        packed[2 * j] = pair[0];
+        packed[2 * j + 1] = row + 1 < k ? pair[1] : uint16_t{0};
+      }
+      std::fill(packed + 2 * width, packed + kBDepthPair * kBPanelWidth, uint16_t{0});
+      packed += kBDepthPair * kBPanelWidth;
+    }
+  }
 }
 
 bool bgemm_path_supported(BgemmPath path) {

@@ -35,6 +35,11 @@ int64_t bgemm_packed_elements(int64_t k, int64_t n);
 // Writes B (k x n floats, row-major, leading dimension n) in the packed
 // layout, rounded to bf16 (to nearest even).
 void pack_bgemm_weights(const float* b, int64_t k, int64_t n, uint16_t* packed);
+// The same from bf16 values already rounded (attention packs each head's
+// operands at run time this way): B's rows k x n, ld apart; or B given
+// transposed, as n rows of k values ld apart (keys, for scores Q K^T).
+void pack_bgemm_rows(const uint16_t* b, int64_t ld, int64_t k, int64_t n, uint16_t* packed);
+void pack_bgemm_transposed(const uint16_t* b_t, int64_t ld, int64_t k, int64_t n, uint16_t* packed);
 
 using PackedBgemmBlock = PackedGemmBlock<uint16_t, uint16_t, float>;  // A, B and C values
 

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "fusion_test_util.h"
+#include "graph/dtype.h"
 #include "ops/x86/f32_row_kernels.h"
 
 namespace xenc {
@@ -60,6 +61,14 @@ class F32RowKernelsTest : public ::testing::TestWithParam<Isa> {
   static std::string label(const char* kernel, size_t n) { return std::string(kernel) + " n=" + std::to_string(n); }
 };
 
+SoftmaxRow softmax_row(const float* x, float* y, size_t n) {
+  SoftmaxRow row;
+  row.x = x;
+  row.y = y;
+  row.n = n;
+  return row;
+}
+
 TEST_P(F32RowKernelsTest, SoftmaxMatchesScalar) {
   for (size_t n : kSizes) {
     std::vector<float> x = random_values(n, -10, 10, static_cast<unsigned>(n));
@@ -67,16 +76,53 @@ TEST_P(F32RowKernelsTest, SoftmaxMatchesScalar) {
     if (n > 2) x[n - 1] = -10000;         // an attention-masked key
     if (n > 3) x[0] = -std::numeric_limits<float>::infinity();
     Output want(n), got(n);
-    exact().softmax(x.data(), want.get(), n);
-    vec().softmax(x.data(), got.get(), n);
+    exact().softmax(softmax_row(x.data(), want.get(), n));
+    vec().softmax(softmax_row(x.data(), got.get(), n));
     got.expect_guard_intact(label("softmax", n));
     expect_close(label("softmax", n), got.values(), want.values(), 1e-9, 2e-6);
     if (n > 3) {
       EXPECT_EQ(got.values()[0], 0.0f);
     }
     // In place.
-    vec().softmax(x.data(), x.data(), n);
+    vec().softmax(softmax_row(x.data(), x.data(), n));
     expect_close(label("softmax in place", n), x, want.values(), 1e-9, 2e-6);
+  }
+}
+
+// Attention's form: softmax(scale * x + bias) with a mask in the bias, for
+// either sign of scale, written as floats or rounded to bf16.
+TEST_P(F32RowKernelsTest, ScaledBiasedSoftmaxMatchesScalar) {
+  for (size_t n : kSizes) {
+    const std::vector<float> x = random_values(n, -40, 40, static_cast<unsigned>(n));
+    std::vector<float> bias = random_values(n, -2, 2, static_cast<unsigned>(n + 7));
+    if (n > 2) bias[n - 2] = -10000;  // a masked key
+    for (float scale : {0.17677669f, -0.5f}) {
+      for (const float* b : {static_cast<const float*>(nullptr), static_cast<const float*>(bias.data())}) {
+        const std::string what = label("scaled softmax", n) + " scale " + std::to_string(scale) + (b ? " with bias" : "");
+        Output want(n), got(n);
+        SoftmaxRow row = softmax_row(x.data(), want.get(), n);
+        row.scale = scale;
+        row.bias = b;
+        exact().softmax(row);
+        row.y = got.get();
+        vec().softmax(row);
+        got.expect_guard_intact(what);
+        expect_close(what, got.values(), want.values(), 1e-9, 2e-6);
+
+        // Rounded to bf16: the vector result's own rounding, exactly (the
+        // floats may differ from the scalar ones in the last bits), and
+        // nothing written past n.
+        std::vector<uint16_t> rounded(n + kGuard, 0xabcd);
+        Output scratch(n);
+        row.y = scratch.get();
+        row.y_bf16 = rounded.data();
+        vec().softmax(row);
+        scratch.expect_guard_intact(what + " (bf16 scratch)");
+        for (size_t i = 0; i < n; ++i)
+          ASSERT_EQ(rounded[i], to_bfloat16(got.values()[i]).bits) << what << " (bf16), element " << i;
+        for (size_t i = n; i < rounded.size(); ++i) ASSERT_EQ(rounded[i], 0xabcd) << what << ": bf16 past the end";
+      }
+    }
   }
 }
 

@@ -269,5 +269,63 @@ TEST(FastOps, Attention) {
                                 1, 1e-5);
 }
 
+// Sessions of bf16 and int8 precision mark attention for bf16 products
+// (ops/fast/weight_packing.h). Each product rounds its operands to bf16
+// (relative error 2^-9): a score of dk terms |q k| <= 1 moves by up to
+// about dk 2^-8 before scaling, so a softmax weight by about 1e-2 of
+// itself, and the output, a weighted mean of values in [-1, 1], by about
+// 1e-2; hence the tolerance, which float products meet with 1e-5 (above).
+// Odd head sizes and key counts past one 16-key panel exercise the padding
+// of the bf16 pairs and panels.
+TEST(FastOps, AttentionWithBf16Products) {
+  const int64_t B = 4, heads = 3, dk = 7, dv = 5;
+  Node mha = contrib_node("MultiHeadAttention", {{"num_heads", test::int_attr(heads)}});
+  mha.attrs[kAttentionProductPrecision] = test::string_attr("bf16");
+  for (int64_t S : {6, 37}) {
+    const Tensor query = random_tensor({B, S, heads * dk}, 1);
+    const Tensor key = random_tensor({B, S, heads * dk}, 2);
+    const Tensor value = random_tensor({B, S, heads * dv}, 3);
+    const Tensor bias = random_tensor({2 * heads * dk + heads * dv}, 4);
+    expect_fast_matches_reference(mha, {query, key, value}, 1, 2e-2);
+    expect_fast_matches_reference(mha, {query, key, value, bias, int_mask({B}, {S, 2, 1, S - 1})}, 1, 2e-2);
+  }
+  expect_fast_matches_reference(mha,
+                                {random_tensor({B, 6, heads * dk}, 5), random_tensor({B, 6, heads * dk}, 6),
+                                 random_tensor({B, 6, heads * dv}, 7), random_tensor({2 * heads * dk + heads * dv}, 8),
+                                 padding_mask()},
+                                1, 2e-2);
+  Node attention = contrib_node("Attention", {{"num_heads", test::int_attr(2)}});
+  attention.attrs[kAttentionProductPrecision] = test::string_attr("bf16");
+  expect_fast_matches_reference(attention,
+                                {random_tensor({B, 6, 20}, 1), random_tensor({20, 36}, 2, -0.5f, 0.5f),
+                                 random_tensor({36}, 3), padding_mask()},
+                                1, 2e-2);
+}
+
+// The attribute is what selects the bf16 products: float and bf16 results
+// of one input differ (by bf16's rounding), and a precision session sets it.
+TEST(FastOps, Bf16AttentionProductsAreUsedWhenMarked) {
+  Graph g = test::make_graph(17);
+  g.opsets["com.microsoft"] = 1;
+  for (const char* name : {"q", "k", "v"}) test::add_input(g, name, DType::kFloat, known({1, 5, 8}));
+  test::add_output(g, "y");
+  g.nodes.push_back(contrib_node("MultiHeadAttention", {{"num_heads", test::int_attr(2)}}));
+  g.nodes.back().inputs = {"q", "k", "v"};
+  g.nodes.back().outputs = {"y"};
+  g.nodes.back().opset = 1;
+  const std::map<std::string, Tensor> feeds = {
+      {"q", random_tensor({1, 5, 8}, 1)}, {"k", random_tensor({1, 5, 8}, 2)}, {"v", random_tensor({1, 5, 8}, 3)}};
+  const Session float_products(g, SessionOptions{.optimize = false});
+  const Session bf16_products(g, SessionOptions{.optimize = false, .precision = MatMulPrecision::bf16});
+  EXPECT_EQ(bf16_products.graph().nodes[0].attr_string(kAttentionProductPrecision, ""), "bf16");
+  EXPECT_FALSE(float_products.graph().nodes[0].find_attr(kAttentionProductPrecision));
+  const Tensor a = float_products.run(feeds)[0], b = bf16_products.run(feeds)[0];
+  float largest = 0;
+  for (int64_t i = 0; i < a.numel(); ++i)
+    largest = std::max(largest, std::fabs(a.data<float>()[i] - b.data<float>()[i]));
+  EXPECT_GT(largest, 0.0f);
+  EXPECT_LT(largest, 2e-2f);
+}
+
 }  // namespace
 }  // namespace xenc
