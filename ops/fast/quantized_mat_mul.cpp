@@ -1,8 +1,8 @@
 // QuantizedMatMul on the int8 GEMM kernels (ops/x86/packed_qgemm.h): A is
 // quantized to uint8 by the row kernels in parallel, the integer product
 // runs in the tasks of ops/fast/packed_product_split.h into a per-thread
-// int32 block, and each block is dequantized (plus bias and GELU) while it
-// is still in cache. The integer sums are exact and the dequantization is
+// int32 block, and each block is dequantized (plus bias and GELU, in
+// registers) while it is still in cache. The integer sums are exact and the dequantization is
 // the reference kernel's expression, so both give the same floats (up to
 // the vector GELU's rounding).
 #include <oneapi/tbb/task_arena.h>
@@ -131,14 +131,14 @@ bool fast_quantized_mat_mul(const Node& node, std::span<const Tensor* const> in,
           row.b_sums = b_sums + first;
           row.b_zero = b_zero ? b_zero + first : nullptr;
           row.b_scale = b_scale + first;
-          row.bias = bias && !gelu ? bias + first : nullptr;
+          row.bias = bias ? bias + first : nullptr;
+          row.gelu = gelu;
           row.a_zero = q.zero_point;
           row.a_offset = static_cast<int32_t>(rows.sums[i] - k * q.zero_point);
           row.a_scale = attributes.y ? 1.0f : q.scale;
           row.y = c + i * n + first;
           row.n = static_cast<size_t>(width);
           kernels.dequantize(row);
-          if (gelu) kernels.gelu(row.y, bias ? bias + first : nullptr, row.y, row.n);
           if (attributes.y) requantize(row.y, row.n, *attributes.y);
         }
       }

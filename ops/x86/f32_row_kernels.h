@@ -54,6 +54,7 @@ struct FloatRange {
 
 // One row of an int8 product's result, dequantized:
 //   y[j] = float(product[j] - a_zero * b_sums[j] - b_zero[j] * a_offset) * (a_scale * b_scale[j]) + bias[j]
+// and then, when gelu is set, y[j] = gelu(y[j]) as F32RowKernels::gelu.
 // which is sum_k (qA[k] - a_zero) (qB[k, j] - b_zero[j]) * scales when
 // a_offset = sum_k qA[k] - K * a_zero. The integer is taken modulo 2^32:
 // the terms may wrap while the true value fits in int32.
@@ -63,6 +64,7 @@ struct DequantizeRow {
   const int8_t* b_zero = nullptr;    // n zero points, or nullptr for none
   const float* b_scale = nullptr;    // n scales
   const float* bias = nullptr;       // n values, or nullptr for none
+  bool gelu = false;
   int32_t a_zero = 0, a_offset = 0;
   float a_scale = 0;
   float* y = nullptr;
@@ -92,7 +94,8 @@ struct F32RowKernels {
   // the same bytes on every table; returns the sum of q. scale > 0, and
   // n <= 65536 so that the sum is exact in every float lane.
   uint32_t (*quantize_uint8)(const float* x, size_t n, Uint8Quantization quantization, uint8_t* q);
-  // DequantizeRow's y; the same bits on every table.
+  // DequantizeRow's y; the same bits on every table, up to the GELU, which
+  // gives the bits of the table's own gelu.
   void (*dequantize)(const DequantizeRow& row);
 };
 

@@ -100,6 +100,7 @@ void dequantize(const DequantizeRow& row) {
     if (row.b_zero) sum -= static_cast<uint32_t>(row.b_zero[j]) * static_cast<uint32_t>(row.a_offset);
     float y = static_cast<float>(static_cast<int32_t>(sum)) * (row.a_scale * row.b_scale[j]);
     if (row.bias) y += row.bias[j];
+    if (row.gelu) gelu(&y, nullptr, &y, 1);
     row.y[j] = y;
   }
 }

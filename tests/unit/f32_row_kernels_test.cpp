@@ -320,6 +320,15 @@ TEST_P(F32RowKernelsTest, DequantizeMatchesScalar) {
           ASSERT_EQ(got[j], want[j]) << label("dequantize", n) << " zeros " << with_zeros << " bias " << with_bias
                                      << ", element " << j;
         EXPECT_EQ(got[n], -7.0f) << label("wrote past the end", n);
+        // With the GELU: the table's own gelu of the same row, bit for bit.
+        std::vector<float> fused(n + 1, -7.0f);
+        row.gelu = true;
+        row.y = fused.data();
+        vec().dequantize(row);
+        vec().gelu(got.data(), nullptr, got.data(), n);
+        for (size_t j = 0; j < n; ++j)
+          ASSERT_EQ(fused[j], got[j]) << label("dequantize with gelu", n) << ", element " << j;
+        EXPECT_EQ(fused[n], -7.0f) << label("wrote past the end with gelu", n);
       }
   }
 }
