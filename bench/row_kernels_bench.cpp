@@ -1,6 +1,7 @@
 // One thread's throughput of each float row kernel (ops/x86/f32_row_kernels.h)
 // on each instruction set this CPU has, on rows shaped as in a MiniLM-sized
-// int8 layer: softmax over 128 keys, GELU and dequantization over a task's
+// int8 layer: softmax over 128 keys (normalized, and not, as attention's
+// bf16 products take it), GELU and dequantization over a task's
 // 192 columns, quantization and min/max over 384 and 1536, LayerNorm over
 // 384. Giga-elements per second over a block of rows that stays in L2, so
 // that the rows measure the arithmetic, as they run in the model.
@@ -20,7 +21,7 @@ int main(int argc, char** argv) {
   using namespace xenc;
   const double seconds = argc > 1 && std::strcmp(argv[1], "--quick") == 0 ? 0.1 : 0.5;
   constexpr size_t kRows = 48;
-  std::printf("%-22s %-8s %12s\n", "kernel", "isa", "Gelem/s");
+  std::printf("%-26s %-8s %12s\n", "kernel", "isa", "Gelem/s");
   for (Isa isa : {Isa::scalar, Isa::avx2, Isa::avx512}) {
     if (!isa_supported(isa)) continue;
     const F32RowKernels& k = f32_row_kernels(isa);
@@ -30,7 +31,7 @@ int main(int argc, char** argv) {
       const double rate = bench::best_rate(static_cast<double>(kRows * n), seconds, [&] {
         for (size_t r = 0; r < kRows; ++r) body(n, block.data() + r * n);
       });
-      std::printf("%-22s %-8s %12.2f\n", (name + " " + std::to_string(n)).c_str(), isa_name(isa), rate);
+      std::printf("%-26s %-8s %12.2f\n", (name + " " + std::to_string(n)).c_str(), isa_name(isa), rate);
     };
     std::vector<float> bias(1536, 0.01f), gamma(384, 1.0f), beta(384, 0.0f), scale(1536, 0.001f);
     std::vector<int32_t> product(1536, 12345), sums(1536, 678);
@@ -39,6 +40,13 @@ int main(int argc, char** argv) {
       SoftmaxRow softmax;
       softmax.x = softmax.y = x;
       softmax.n = n;
+      k.softmax(softmax);
+    });
+    row("softmax unnormalized", 128, [&](size_t n, float* x) {
+      SoftmaxRow softmax;
+      softmax.x = softmax.y = x;
+      softmax.n = n;
+      softmax.normalize = false;
       k.softmax(softmax);
     });
     row("gelu+bias", 192, [&](size_t n, float* x) { k.gelu(x, bias.data(), x, n); });

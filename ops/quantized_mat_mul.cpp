@@ -18,6 +18,9 @@
 // ops/common/quantized_mat_mul_attributes.h. Sessions put it in
 // place of MatMuls with constant weights when asked for int8
 // (ops/fast/weight_packing.h) and of ONNX Runtime's quantized MatMul forms.
+// With attribute output_widths, Y's columns go to one output per width
+// (several products of one A in one node: A is quantized once).
+#include <algorithm>
 #include <vector>
 
 #include "ops/common/gelu.h"
@@ -56,7 +59,8 @@ std::vector<ValueType> infer(const Node& node, std::span<const ShapeInput> input
   expect_vector(inputs, 4, DType::kInt8, n, "B zero points");
   expect_vector(inputs, 5, DType::kFloat, n, "bias");
   expect_rank(packed, 3, "packed B");
-  if (!a.type.shape) return {ValueType{DType::kFloat, std::nullopt}};
+  if (!a.type.shape)
+    return std::vector<ValueType>(std::max<size_t>(1, attributes.output_widths.size()), ValueType{DType::kFloat, std::nullopt});
   const SymShape& shape = *a.type.shape;
   if (shape.empty()) throw Error("A must have rank >= 1, got a scalar");
   const Dim& k = shape.back();
@@ -69,9 +73,13 @@ std::vector<ValueType> infer(const Node& node, std::span<const ShapeInput> input
     if (k.is_known()) expect_same_dim(p[1], Dim::known(qgemm_padded_depth(k.value)), "packed B's depth vs A's last dim");
     expect_same_dim(p[2], Dim::known(kQPanelWidth), "packed B's panel width");
   }
-  SymShape out = shape;
-  out.back() = Dim::known(n);
-  return {ValueType{DType::kFloat, out}};
+  std::vector<ValueType> outputs;
+  for (int64_t width : attributes.output_widths.empty() ? std::vector<int64_t>{n} : attributes.output_widths) {
+    SymShape out = shape;
+    out.back() = Dim::known(width);
+    outputs.push_back(ValueType{DType::kFloat, out});
+  }
+  return outputs;
 }
 
 // Quantizes A with the scalar rules, multiplies in 64-bit integers reading B
@@ -79,7 +87,9 @@ std::vector<ValueType> infer(const Node& node, std::span<const ShapeInput> input
 // bias and applies the activation as separate ops would.
 void run(const Node& node, std::span<const Tensor* const> in, std::span<Tensor* const> out) {
   const QuantizedMatMulAttributes attributes = quantized_mat_mul_attributes(node);
-  const int64_t n = attributes.n, k = in[0]->shape().back(), m = n == 0 ? 0 : out[0]->numel() / n;
+  const int64_t n = attributes.n, k = in[0]->shape().back();
+  const int64_t width0 = attributes.output_widths.empty() ? n : attributes.output_widths[0];
+  const int64_t m = width0 == 0 ? 0 : out[0]->numel() / width0;
   const float* a = in[0]->data<float>();
   const int8_t* packed = in[1]->data<int8_t>();
   const float* b_scale = in[2]->data<float>();
@@ -95,7 +105,9 @@ void run(const Node& node, std::span<const Tensor* const> in, std::span<Tensor* 
   };
   const Uint8Quantization whole = attributes.a_mode == AQuantization::per_tensor ? range_of(0, m * k)
                                                                                   : attributes.a_fixed;
-  float* y = out[0]->data<float>();
+  // Split outputs are written from one whole Y.
+  std::vector<float> whole_y(attributes.output_widths.empty() ? 0 : static_cast<size_t>(m * n));
+  float* y = attributes.output_widths.empty() ? out[0]->data<float>() : whole_y.data();
   std::vector<int64_t> qa(static_cast<size_t>(k));
   for (int64_t i = 0; i < m; ++i) {
     const Uint8Quantization q = attributes.a_mode == AQuantization::per_row ? range_of(i * k, k) : whole;
@@ -117,6 +129,13 @@ void run(const Node& node, std::span<const Tensor* const> in, std::span<Tensor* 
       if (bias) v += bias[j];
       y[i * n + j] = attributes.gelu ? ErfGelu()(v) : v;
     }
+  }
+  int64_t first = 0;
+  for (size_t o = 0; o < attributes.output_widths.size(); ++o) {
+    const int64_t width = attributes.output_widths[o];
+    for (int64_t i = 0; i < m; ++i)
+      std::copy_n(whole_y.data() + i * n + first, width, out[o]->data<float>() + i * width);
+    first += width;
   }
 }
 

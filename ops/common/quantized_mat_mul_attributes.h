@@ -2,8 +2,10 @@
 // checked in one place for its shape function and both kernels.
 #pragma once
 
+#include <numeric>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "graph/error.h"
 #include "graph/ir.h"
@@ -28,6 +30,10 @@ struct QuantizedMatMulAttributes {
   // as QLinearMatMul does, round(sum * (sA * sB[j] / y_scale)) + y_zero_point
   // saturated to 0..255, and returned dequantized, (q - y_zero_point) * y_scale.
   std::optional<Uint8Quantization> y;
+  // Attribute output_widths: Y's columns split into one output per width,
+  // in order (products of one A merged by ops/fast/weight_packing.h); empty
+  // for the one output of n columns.
+  std::vector<int64_t> output_widths;
 };
 
 inline QuantizedMatMulAttributes quantized_mat_mul_attributes(const Node& node) {
@@ -61,6 +67,18 @@ inline QuantizedMatMulAttributes quantized_mat_mul_attributes(const Node& node) 
     a.y = uint8_quantization("y_scale", "y_zero_point");
     if (a.gelu) throw Error("a requantized output (y_scale) takes no activation");
     if (a.a_mode != AQuantization::fixed) throw Error("a requantized output (y_scale) needs a_quantization \"static\"");
+  }
+  a.output_widths = node.attr_ints("output_widths");
+  if (!a.output_widths.empty()) {
+    if (a.y) throw Error("a requantized output (y_scale) cannot be split (output_widths)");
+    if (a.output_widths.size() != node.outputs.size())
+      throw Error("attribute output_widths has " + std::to_string(a.output_widths.size()) + " widths for " +
+                  std::to_string(node.outputs.size()) + " outputs");
+    for (int64_t width : a.output_widths)
+      if (width <= 0) throw Error("attribute output_widths must be positive, got " + std::to_string(width));
+    const int64_t total = std::accumulate(a.output_widths.begin(), a.output_widths.end(), int64_t{0});
+    if (total != a.n)
+      throw Error("attribute output_widths adds up to " + std::to_string(total) + ", not n = " + std::to_string(a.n));
   }
   return a;
 }

@@ -54,10 +54,11 @@ int64_t attended_prefix(const float* mask, int64_t kv_len) {
 
 // Per thread, reused by every run so that a run allocates nothing once the
 // largest shape has been seen; holds S x L + 2 L floats, the packed K_h^T
-// and V_h, and for bf16 products the rounded Q_h, K_h, V_h and scores. A
+// and V_h, and for bf16 products the rounded Q_h, K_h, V_h and weights and
+// each row's 1 / sum. A
 // task waits on nothing, so a thread never runs two tasks over it at once.
 struct HeadScratch {
-  std::vector<float> scores, key_terms, mask, packed_keys, packed_values;
+  std::vector<float> scores, key_terms, mask, packed_keys, packed_values, inv_sums;
   std::vector<uint16_t> rounded_queries, rounded_rows, rounded_scores, packed_bf16;
 };
 thread_local HeadScratch head_scratch;
@@ -94,8 +95,8 @@ void head_scores(const HeadOperands& h, HeadScratch& local, float* scores) {
 }
 
 // out (queries x v_head, out_stride apart) = P V_h, P the queries x keys
-// softmax weights: `weights` for float products, local.rounded_scores
-// (rounded by the softmax) for bf16 ones.
+// softmax weights (for bf16 products, before their normalization: the
+// caller divides by the sums).
 void head_weighted_values(const HeadOperands& h, HeadScratch& local, const float* weights, float* out,
                           int64_t out_stride) {
   if (!h.bf16) {
@@ -108,7 +109,8 @@ void head_weighted_values(const HeadOperands& h, HeadScratch& local, const float
   const uint16_t* values = round_rows(h.v.data, h.v.stride, h.keys, h.v_head, local.rounded_rows);
   local.packed_bf16.resize(static_cast<size_t>(bgemm_packed_elements(h.keys, h.v_head)));
   pack_bgemm_rows(values, h.v_head, h.keys, h.v_head, local.packed_bf16.data());
-  packed_bgemm_kernel()({local.rounded_scores.data(), h.keys, local.packed_bf16.data(), h.keys, h.v_head, out,
+  const uint16_t* rounded = round_rows(weights, 0, 1, h.queries * h.keys, local.rounded_scores);
+  packed_bgemm_kernel()({rounded, h.keys, local.packed_bf16.data(), h.keys, h.v_head, out,
                          out_stride, h.queries, 0, bgemm_panel_count(h.v_head)});
 }
 
@@ -185,16 +187,25 @@ void attention_f32(const AttentionShape& shape, RowsView<float> q, RowsView<floa
       row.scale = scale;
       row.bias = additive;
       row.n = static_cast<size_t>(keys);
-      if (bf16) local.rounded_scores.resize(static_cast<size_t>(S * keys));
+      // bf16 products take the weights before normalization (rounded to
+      // bf16 in one block), and each output row is divided by its sum after
+      // the product.
+      row.normalize = !bf16;
+      if (bf16) local.inv_sums.resize(static_cast<size_t>(S));
       for (int64_t s = 0; s < S; ++s) {
         row.x = row.y = scores + s * keys;
-        if (bf16) row.y_bf16 = local.rounded_scores.data() + s * keys;
-        softmax(row);
+        const float inv_sum = softmax(row);
+        if (bf16) local.inv_sums[static_cast<size_t>(s)] = inv_sum;
       }
       head_weighted_values(operands, local, scores, oh, out_stride);
-      if (bias.v)
-        for (int64_t s = 0; s < S; ++s)
-          for (int64_t c = 0; c < dv; ++c) oh[s * out_stride + c] += bias.v[h * dv + c];
+      if (bf16 || bias.v)
+        for (int64_t s = 0; s < S; ++s) {
+          float* out_row = oh + s * out_stride;
+          if (bf16)
+            for (int64_t c = 0; c < dv; ++c) out_row[c] *= local.inv_sums[static_cast<size_t>(s)];
+          if (bias.v)
+            for (int64_t c = 0; c < dv; ++c) out_row[c] += bias.v[h * dv + c];
+        }
     }
   });
 }

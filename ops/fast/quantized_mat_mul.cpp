@@ -71,17 +71,20 @@ void requantize(float* y, size_t n, Uint8Quantization q) {
 
 bool fast_quantized_mat_mul(const Node& node, std::span<const Tensor* const> in, std::span<Tensor* const> out) {
   const Tensor& a = *in[0];
-  Tensor& y = *out[0];
-  const int64_t k = a.shape().back(), n = y.shape().back();
+  const QuantizedMatMulAttributes attributes = quantized_mat_mul_attributes(node);
+  const int64_t k = a.shape().back(), n = attributes.n;
   if (k == 0) return false;
-  if (y.numel() == 0) return true;
-  const int64_t m = y.numel() / n;
+  if (out[0]->numel() == 0) return true;
+  const int64_t m = a.numel() / k;
   const float* b_scale = in[2]->data<float>();
   const int32_t* b_sums = in[3]->data<int32_t>();
   const int8_t* b_zero = in.size() > 4 && in[4] ? in[4]->data<int8_t>() : nullptr;
   const float* bias = in.size() > 5 && in[5] ? in[5]->data<float>() : nullptr;
-  const QuantizedMatMulAttributes attributes = quantized_mat_mul_attributes(node);
   const bool gelu = attributes.gelu;
+  // Y's column ranges, one per output.
+  const int64_t whole_width[] = {n};
+  const std::span<const int64_t> widths =
+      attributes.output_widths.empty() ? std::span<const int64_t>(whole_width) : attributes.output_widths;
 
   // Kept by the calling thread for its next products, so that a run
   // allocates (and page-faults) these only while they grow; the tasks below
@@ -103,7 +106,6 @@ bool fast_quantized_mat_mul(const Node& node, std::span<const Tensor* const> in,
 
     const PackedQgemmFn kernel = packed_qgemm_kernel();
     const PackedQgemmBlock whole{rows.values.data(), k, in[1]->data<int8_t>(), k, n, nullptr, 0, m, 0, in[1]->dim(0)};
-    float* c = y.data<float>();
     const F32RowKernels& kernels = f32_row_kernels();
     for_each_packed_product_task(m, whole.panels, k, m * n * k, [&](const PackedProductTask& task) {
       const int64_t first = task.first_panel * kQPanelWidth;
@@ -127,19 +129,26 @@ bool fast_quantized_mat_mul(const Node& node, std::span<const Tensor* const> in,
           const int64_t i = task.first_row + step + r;
           const Uint8Quantization q = rows.quantization[i];
           DequantizeRow row;
-          row.product = products.data() + r * width;
-          row.b_sums = b_sums + first;
-          row.b_zero = b_zero ? b_zero + first : nullptr;
-          row.b_scale = b_scale + first;
-          row.bias = bias ? bias + first : nullptr;
           row.gelu = gelu;
           row.a_zero = q.zero_point;
           row.a_offset = static_cast<int32_t>(rows.sums[i] - k * q.zero_point);
           row.a_scale = attributes.y ? 1.0f : q.scale;
-          row.y = c + i * n + first;
-          row.n = static_cast<size_t>(width);
-          kernels.dequantize(row);
-          if (attributes.y) requantize(row.y, row.n, *attributes.y);
+          // The task's columns [first, first + width), output by output.
+          int64_t output_first = 0;
+          for (size_t o = 0; o < widths.size(); output_first += widths[o], ++o) {
+            const int64_t begin = std::max(first, output_first);
+            const int64_t end = std::min(first + width, output_first + widths[o]);
+            if (begin >= end) continue;
+            row.product = products.data() + r * width + (begin - first);
+            row.b_sums = b_sums + begin;
+            row.b_zero = b_zero ? b_zero + begin : nullptr;
+            row.b_scale = b_scale + begin;
+            row.bias = bias ? bias + begin : nullptr;
+            row.y = out[o]->data<float>() + i * widths[o] + (begin - output_first);
+            row.n = static_cast<size_t>(end - begin);
+            kernels.dequantize(row);
+            if (attributes.y) requantize(row.y, row.n, *attributes.y);
+          }
         }
       }
     });

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <map>
+#include <numeric>
 #include <set>
 #include <vector>
 
@@ -33,6 +34,24 @@ Attribute int_attribute(int64_t value) {
   a.kind = Attribute::Kind::kInt;
   a.i = value;
   return a;
+}
+
+Attribute ints_attribute(std::vector<int64_t> values) {
+  Attribute a;
+  a.kind = Attribute::Kind::kInts;
+  a.ints = std::move(values);
+  return a;
+}
+
+// Tensors of one dtype and equal trailing dims, one after another along the first.
+Tensor concat_first_dim(const std::vector<Tensor>& parts) {
+  Shape shape = parts[0].shape();
+  shape[0] = 0;
+  for (const Tensor& part : parts) shape[0] += part.dim(0);
+  Tensor whole(parts[0].dtype(), shape);
+  auto* out = static_cast<std::byte*>(whole.raw());
+  for (const Tensor& part : parts) out = std::copy_n(static_cast<const std::byte*>(part.raw()), part.nbytes(), out);
+  return whole;
 }
 
 Attribute string_attribute(std::string value) {
@@ -100,6 +119,60 @@ bool fuse_gelu_into_packed_mat_muls(Graph& graph) {
     if (!fused.count(i)) kept.push_back(std::move(graph.nodes[i]));
   graph.nodes = std::move(kept);
   return !fused.empty();
+}
+
+// The QuantizedMatMuls of one A quantized per row (a layer's query, key and
+// value projections) become one node with an output per product
+// (attribute output_widths): A is quantized once instead of once per
+// product, and one set of tasks covers them all. Their panels, scales and
+// column sums are concatenated, so each width must be whole panels; nodes
+// with an activation, a bias, B zero points or a requantized output stay.
+bool merge_quantized_mat_muls_of_one_a(Graph& graph) {
+  const auto mergeable = [&](const Node& node) {
+    return node.domain == "xenc" && node.op_type == "QuantizedMatMul" && node.inputs.size() == 4 &&
+           node.outputs.size() == 1 && node.attr_string("a_quantization", "row") == "row" &&
+           !node.has_attr("activation") && !node.has_attr("y_scale") && !node.has_attr("output_widths") &&
+           node.attr_int("n", 0) % kQPanelWidth == 0 && node.attr_int("n", 0) > 0;
+  };
+  std::map<std::string, std::vector<size_t>> by_input;
+  std::map<std::string, int> readers;  // per initializer
+  for (size_t i = 0; i < graph.nodes.size(); ++i) {
+    if (mergeable(graph.nodes[i])) by_input[graph.nodes[i].inputs[0]].push_back(i);
+    for (const std::string& in : graph.nodes[i].inputs) ++readers[in];
+  }
+  std::set<size_t> merged;
+  for (auto& [a, group] : by_input) {
+    if (group.size() < 2) continue;
+    Node& first = graph.nodes[group[0]];
+    std::vector<int64_t> widths;
+    std::vector<std::string> outputs;
+    std::vector<Tensor> parts[3];  // panels, scales, column sums
+    for (size_t i : group) {
+      const Node& node = graph.nodes[i];
+      widths.push_back(node.attr_int("n", 0));
+      outputs.push_back(node.outputs[0]);
+      for (int p = 0; p < 3; ++p) parts[p].push_back(graph.initializers.at(node.inputs[1 + p]));
+    }
+    std::vector<std::string> names = {a};
+    for (int p = 0; p < 3; ++p) {
+      names.push_back(unused_name(graph, first.inputs[1 + p] + "/merged"));
+      graph.initializers.emplace(names.back(), concat_first_dim(parts[p]));
+    }
+    for (size_t i : group) {
+      for (int p = 1; p <= 3; ++p)
+        if (--readers[graph.nodes[i].inputs[p]] == 0) graph.initializers.erase(graph.nodes[i].inputs[p]);
+      if (i != group[0]) merged.insert(i);
+    }
+    first.inputs = names;
+    first.outputs = outputs;
+    first.attrs["n"] = int_attribute(std::accumulate(widths.begin(), widths.end(), int64_t{0}));
+    first.attrs["output_widths"] = ints_attribute(widths);
+  }
+  std::vector<Node> kept;
+  for (size_t i = 0; i < graph.nodes.size(); ++i)
+    if (!merged.count(i)) kept.push_back(std::move(graph.nodes[i]));
+  graph.nodes = std::move(kept);
+  return !merged.empty();
 }
 
 // B as PackedMatMul's float panels.
@@ -177,7 +250,9 @@ bool pack_mat_mul_weights(Graph& graph, MatMulPrecision precision) {
   if (!readers.empty()) graph.opsets.try_emplace("xenc", 1);
   const bool attention = precision != MatMulPrecision::fp32 && use_bf16_attention_products(graph);
   // Products already in the graph (imported int8 ones) take their GELU too.
-  return fuse_gelu_into_packed_mat_muls(graph) || !readers.empty() || attention;
+  const bool gelu = fuse_gelu_into_packed_mat_muls(graph);
+  const bool merged = merge_quantized_mat_muls_of_one_a(graph);
+  return gelu || merged || !readers.empty() || attention;
 }
 
 }  // namespace xenc

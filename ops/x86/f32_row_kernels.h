@@ -34,12 +34,12 @@ struct SoftmaxRow {
   const float* x = nullptr;     // n values
   float scale = 1;
   const float* bias = nullptr;  // n values, or nullptr for none
-  // n outputs; may alias x. When y_bf16 is set, y receives the unnormalized
-  // exponentials (scratch) and y_bf16 the result, rounded to bf16 (to
-  // nearest even, as to_bfloat16 in graph/dtype.h).
-  float* y = nullptr;
-  uint16_t* y_bf16 = nullptr;
+  float* y = nullptr;  // n outputs; may alias x
   size_t n = 0;
+  // false: y gets the weights before their normalization, exp(z - max z),
+  // which attention multiplies by V before it scales each result row by
+  // the returned 1 / sum (a pass over dv values instead of n).
+  bool normalize = true;
 };
 
 struct LayerNormStats {
@@ -72,9 +72,9 @@ struct DequantizeRow {
 };
 
 struct F32RowKernels {
-  // SoftmaxRow's y (or y_bf16): with z = scale * x + bias,
-  // exp(z - max z) / sum exp(z - max z).
-  void (*softmax)(const SoftmaxRow& row);
+  // SoftmaxRow's y: with z = scale * x + bias,
+  // exp(z - max z) / sum exp(z - max z). Returns 1 / sum exp(z - max z).
+  float (*softmax)(const SoftmaxRow& row);
   // LayerNormRow's y (and sum), with the variance taken as the mean squared
   // deviation from the mean (two passes). y may alias x; sum may alias x or skip.
   LayerNormStats (*layernorm)(const LayerNormRow& row);

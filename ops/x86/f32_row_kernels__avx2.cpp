@@ -92,24 +92,6 @@ struct Avx2 {
     _mm_store_si128(reinterpret_cast<__m128i*>(lanes), bytes);
     for (size_t i = 0; i < count; ++i) p[i] = lanes[i];
   }
-  static void store_bf16(uint16_t* p, Vec v, size_t count) {
-    const __m256i bits = _mm256_castps_si256(v);
-    const __m256i high = _mm256_srli_epi32(bits, 16);
-    const __m256i round = _mm256_add_epi32(_mm256_and_si256(high, _mm256_set1_epi32(1)), _mm256_set1_epi32(0x7fff));
-    const __m256i rounded = _mm256_srli_epi32(_mm256_add_epi32(bits, round), 16);
-    const __m256i quiet_nan = _mm256_or_si256(high, _mm256_set1_epi32(0x40));
-    const __m256i words =
-        _mm256_blendv_epi8(rounded, quiet_nan, _mm256_castps_si256(_mm256_cmp_ps(v, v, _CMP_UNORD_Q)));
-    // Each word is below 2^16, so the unsigned saturation keeps it.
-    const __m128i halves = _mm_packus_epi32(_mm256_castsi256_si128(words), _mm256_extracti128_si256(words, 1));
-    if (count == kLanes) {
-      _mm_storeu_si128(reinterpret_cast<__m128i*>(p), halves);
-      return;
-    }
-    alignas(16) uint16_t lanes[8];
-    _mm_store_si128(reinterpret_cast<__m128i*>(lanes), halves);
-    for (size_t i = 0; i < count; ++i) p[i] = lanes[i];
-  }
   static float reduce_max(Vec v) {
     __m128 x = _mm_max_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
     x = _mm_max_ps(x, _mm_movehl_ps(x, x));

@@ -63,14 +63,6 @@ struct Avx512 {
   static IVec isub(IVec a, IVec b) { return _mm512_sub_epi32(a, b); }
   static IVec imul(IVec a, IVec b) { return _mm512_mullo_epi32(a, b); }
   static Vec to_float(IVec v) { return _mm512_cvtepi32_ps(v); }
-  static void store_bf16(uint16_t* p, Vec v, size_t count) {
-    const __m512i bits = _mm512_castps_si512(v);
-    const __m512i high = _mm512_srli_epi32(bits, 16);
-    const __m512i round = _mm512_add_epi32(_mm512_and_si512(high, _mm512_set1_epi32(1)), _mm512_set1_epi32(0x7fff));
-    __m512i rounded = _mm512_srli_epi32(_mm512_add_epi32(bits, round), 16);
-    rounded = _mm512_mask_or_epi32(rounded, _mm512_cmp_ps_mask(v, v, _CMP_UNORD_Q), high, _mm512_set1_epi32(0x40));
-    _mm512_mask_cvtepi32_storeu_epi16(p, first_lanes(count), rounded);
-  }
   static void store_bytes(uint8_t* p, Vec v, size_t count) {
     _mm512_mask_cvtepi32_storeu_epi8(p, first_lanes(count), _mm512_cvtps_epi32(v));
   }

@@ -4,31 +4,23 @@
 #include <algorithm>
 #include <cmath>
 
-#include "graph/dtype.h"
 #include "ops/x86/f32_row_kernels.h"
 
 namespace xenc {
 namespace {
 
-void softmax(const SoftmaxRow& row) {
+float softmax(const SoftmaxRow& row) {
   // z = scale * x + bias rounded once to float, as the vector kernels' fma.
   const auto z = [&](size_t i) { return std::fma(row.x[i], row.scale, row.bias ? row.bias[i] : 0.0f); };
   float max = -INFINITY;
   for (size_t i = 0; i < row.n; ++i) max = std::max(max, z(i));
   double sum = 0;
+  for (size_t i = 0; i < row.n; ++i) sum += std::exp(static_cast<double>(z(i) - max));
   for (size_t i = 0; i < row.n; ++i) {
-    row.y[i] = std::exp(z(i) - max);
-    sum += row.y[i];
+    const double e = std::exp(static_cast<double>(z(i) - max));
+    row.y[i] = static_cast<float>(row.normalize ? e / sum : e);
   }
-  const double scale = 1.0 / sum;
-  for (size_t i = 0; i < row.n; ++i) {
-    const float y = static_cast<float>(row.y[i] * scale);
-    if (row.y_bf16) {
-      row.y_bf16[i] = to_bfloat16(y).bits;
-    } else {
-      row.y[i] = y;
-    }
-  }
+  return static_cast<float>(1.0 / sum);
 }
 
 LayerNormStats layernorm(const LayerNormRow& row) {

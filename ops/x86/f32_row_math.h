@@ -18,7 +18,6 @@
 //   less(a, b) -> Mask   select(mask, if_true, if_false)
 //   reduce_add(v) reduce_min(v) reduce_max(v) -> float
 //   store_bytes(p, v, count)     lanes < count, whole numbers in [0, 255], as bytes
-//   store_bf16(p, v, count)      lanes < count rounded to bf16 (to nearest even; NaN quieted)
 // and, for a vector IVec of V::kLanes int32:
 //   iset1(i)  load_ints(p, count) load_int8s(p, count)   (lanes >= count are 0, not read)
 //   isub(a, b) imul(a, b) (both modulo 2^32)  to_float(v)
@@ -194,7 +193,7 @@ inline void map_biased_row(const float* x, const float* bias, float* y, size_t n
 }
 
 template <class V>
-void f32_softmax(const SoftmaxRow& row) {
+float f32_softmax(const SoftmaxRow& row) {
   constexpr float kMinusInf = -__builtin_inff();
   static constexpr float kZeros[V::kLanes] = {};
   const auto scale = V::set1(row.scale);
@@ -217,14 +216,12 @@ void f32_softmax(const SoftmaxRow& row) {
     sum = V::add(sum, e);
     store_n<V>(row.y + i, e, lanes);
   });
-  const auto inv_sum = V::set1(1.0f / V::reduce_add(sum));
-  if (row.y_bf16) {
-    for_each_vector<V>(row.n, [&](size_t i, size_t lanes) {
-      V::store_bf16(row.y_bf16 + i, V::mul(load_n<V>(row.y + i, lanes, 0.0f), inv_sum), lanes);
-    });
-    return;
+  const float inv_sum = 1.0f / V::reduce_add(sum);
+  if (row.normalize) {
+    const auto inv = V::set1(inv_sum);
+    map_row<V>(row.y, row.y, row.n, [&](auto e) { return V::mul(e, inv); });
   }
-  map_row<V>(row.y, row.y, row.n, [&](auto e) { return V::mul(e, inv_sum); });
+  return inv_sum;
 }
 
 template <class V>

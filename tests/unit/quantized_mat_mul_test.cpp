@@ -103,6 +103,51 @@ TEST(QuantizedMatMul, Int8SessionQuantizesEachWeightProduct) {
   }
 }
 
+// Products of one A whose widths are whole panels (a layer's query, key and
+// value projections) become one node with an output each, and give the bits
+// each product gives alone; a width of part of a panel, and a product of
+// another A, stay apart.
+TEST(QuantizedMatMul, ProductsOfOneAShareItsQuantization) {
+  Graph g = test::make_graph();
+  test::add_input(g, "x", DType::kFloat, {Dim::named("batch"), Dim::named("seq"), Dim::known(kDepth)});
+  test::add_input(g, "x2", DType::kFloat, {Dim::named("batch"), Dim::named("seq"), Dim::known(kDepth)});
+  const std::vector<std::pair<std::string, int64_t>> products = {{"q", 32}, {"k", 16}, {"v", 48}, {"odd", 20}};
+  for (size_t i = 0; i < products.size(); ++i) {
+    const auto& [name, width] = products[i];
+    g.initializers["w_" + name] = test::random_tensor({kDepth, width}, 30 + static_cast<uint32_t>(i), 0.2f);
+    g.nodes.push_back(make_node("MatMul", name, {"x", "w_" + name}, {name}));
+    test::add_output(g, name);
+  }
+  g.initializers["w_other"] = test::random_tensor({kDepth, 16}, 40, 0.2f);
+  g.nodes.push_back(make_node("MatMul", "other", {"x2", "w_other"}, {"other"}));
+  test::add_output(g, "other");
+
+  const Session merged(g, int8());
+  ASSERT_EQ(count_ops(merged.graph(), "QuantizedMatMul"), 3);
+  const Node& node = merged.graph().nodes[0];
+  EXPECT_EQ(node.outputs, (std::vector<std::string>{"q", "k", "v"}));
+  EXPECT_EQ(node.attr_ints("output_widths"), (std::vector<int64_t>{32, 16, 48}));
+  EXPECT_EQ(node.attr_int("n", 0), 96);
+  EXPECT_EQ(merged.graph().initializers.at(node.inputs[1]).dim(0), 6);  // 2 + 1 + 3 panels
+
+  const std::map<std::string, Tensor> feeds = {{"x", test::random_tensor({2, 13, kDepth}, 41)},
+                                               {"x2", test::random_tensor({2, 13, kDepth}, 42)}};
+  const std::vector<Tensor> got = run_on_two_threads(merged, feeds);
+  const std::vector<Tensor> reference = Session(g, int8(true)).run(feeds);
+  for (size_t i = 0; i < products.size(); ++i) {
+    Graph alone = test::make_graph();
+    test::add_input(alone, "x", DType::kFloat, {Dim::named("batch"), Dim::named("seq"), Dim::known(kDepth)});
+    const std::string& name = products[i].first;
+    alone.initializers["w"] = g.initializers.at("w_" + name);
+    alone.nodes.push_back(make_node("MatMul", name, {"x", "w"}, {"y"}));
+    test::add_output(alone, "y");
+    const Tensor want = run_on_two_threads(Session(alone, int8()), {{"x", feeds.at("x")}})[0];
+    ASSERT_EQ(got[i].shape(), want.shape()) << name;
+    EXPECT_EQ(0, std::memcmp(got[i].raw(), want.raw(), want.nbytes())) << name << ": differs from its product alone";
+    EXPECT_EQ(0, std::memcmp(reference[i].raw(), want.raw(), want.nbytes())) << name << ": reference kernel";
+  }
+}
+
 // Every output is within what the rounding of A and B to their quantization
 // steps explains: |a - a~| <= sA / 2 and |w - w~| <= sB / 2 give
 // |sum a w - sum a~ w~| <= sum (|a| sB / 2 + |w| sA / 2 + sA sB / 4).
@@ -262,6 +307,14 @@ TEST(QuantizedMatMul, ShapeFunctionChecksTypesAndDepth) {
   g = zero_point_graph("column");
   EXPECT_TRUE(Contains(error_of([&] { infer_shapes(g, OpRegistry::instance()); }),
                        "attribute a_quantization must be \"row\", \"tensor\" or \"static\", got \"column\""));
+
+  g = zero_point_graph("row");
+  g.nodes[0].attrs["output_widths"] = test::ints_attr({10, 10});
+  EXPECT_TRUE(Contains(error_of([&] { infer_shapes(g, OpRegistry::instance()); }),
+                       "attribute output_widths has 2 widths for 1 outputs"));
+  g.nodes[0].outputs.push_back("y2");
+  EXPECT_TRUE(Contains(error_of([&] { infer_shapes(g, OpRegistry::instance()); }),
+                       "attribute output_widths adds up to 20, not n = 21"));
 }
 
 }  // namespace
