@@ -8,6 +8,8 @@
 // The two products run on float operands, or on bf16 ones (packed_bgemm.h,
 // sums in float) when the node's product_precision says so: sessions of
 // bf16 and int8 precision set it (ops/fast/weight_packing.h).
+#include <oneapi/tbb/task_arena.h>
+
 #include <algorithm>
 #include <cmath>
 #include <string>
@@ -54,27 +56,42 @@ int64_t attended_prefix(const float* mask, int64_t kv_len) {
 
 // Per thread, reused by every run so that a run allocates nothing once the
 // largest shape has been seen; holds S x L + 2 L floats, the packed K_h^T
-// and V_h, and for bf16 products the rounded Q_h, K_h, V_h and weights and
-// each row's 1 / sum. A
-// task waits on nothing, so a thread never runs two tasks over it at once.
+// and V_h, and for bf16 products the rounded Q, K and V (of one head, or
+// of every head of one batch row), the rounded weights and each row's
+// 1 / sum. A task waits on nothing, so a thread never runs two tasks over
+// it at once.
 struct HeadScratch {
   std::vector<float> scores, key_terms, mask, packed_keys, packed_values, inv_sums;
-  std::vector<uint16_t> rounded_queries, rounded_rows, rounded_scores, packed_bf16;
+  std::vector<uint16_t> rounded_q, rounded_k, rounded_v, rounded_scores, packed_bf16;
 };
 thread_local HeadScratch head_scratch;
 
-// One head's operands: Q_h (S rows), K_h and V_h (the attended keys' rows).
+// A head's rows of Q, K or V rounded to bf16: row r at data + r * stride.
+struct Bf16Rows {
+  const uint16_t* data = nullptr;
+  int64_t stride = 0;
+};
+
+// One head's operands: Q_h (S rows), K_h and V_h (the attended keys' rows),
+// as floats, and for bf16 products also rounded.
 struct HeadOperands {
   RowsView<float> q, k, v;
   int64_t queries, keys, qk_head, v_head;
   bool bf16;  // bf16 products
+  Bf16Rows q16, k16, v16;
 };
 
-// rows x width floats, `stride` apart, rounded to bf16 into `out` (contiguous).
-uint16_t* round_rows(const float* rows, int64_t stride, int64_t count, int64_t width, std::vector<uint16_t>& out) {
+// rows x width floats, `stride` apart, rounded to bf16 into `out`
+// (contiguous: one conversion when the rows are).
+Bf16Rows round_rows(const float* rows, int64_t stride, int64_t count, int64_t width, std::vector<uint16_t>& out) {
   out.resize(static_cast<size_t>(count * width));
-  for (int64_t r = 0; r < count; ++r) convert_to_bf16(rows + r * stride, out.data() + r * width, static_cast<size_t>(width));
-  return out.data();
+  if (stride == width) {
+    convert_to_bf16(rows, out.data(), static_cast<size_t>(count * width));
+  } else {
+    for (int64_t r = 0; r < count; ++r)
+      convert_to_bf16(rows + r * stride, out.data() + r * width, static_cast<size_t>(width));
+  }
+  return {out.data(), width};
 }
 
 // scores (queries x keys, contiguous) = Q_h K_h^T.
@@ -86,12 +103,10 @@ void head_scores(const HeadOperands& h, HeadScratch& local, float* scores) {
                            h.queries, 0, packed_panel_count(h.keys)});
     return;
   }
-  const uint16_t* keys = round_rows(h.k.data, h.k.stride, h.keys, h.qk_head, local.rounded_rows);
   local.packed_bf16.resize(static_cast<size_t>(bgemm_packed_elements(h.qk_head, h.keys)));
-  pack_bgemm_transposed(keys, h.qk_head, h.qk_head, h.keys, local.packed_bf16.data());
-  const uint16_t* queries = round_rows(h.q.data, h.q.stride, h.queries, h.qk_head, local.rounded_queries);
-  packed_bgemm_kernel()({queries, h.qk_head, local.packed_bf16.data(), h.qk_head, h.keys, scores, h.keys, h.queries,
-                         0, bgemm_panel_count(h.keys)});
+  pack_bgemm_transposed(h.k16.data, h.k16.stride, h.qk_head, h.keys, local.packed_bf16.data());
+  packed_bgemm_kernel()({h.q16.data, h.q16.stride, local.packed_bf16.data(), h.qk_head, h.keys, scores, h.keys,
+                         h.queries, 0, bgemm_panel_count(h.keys)});
 }
 
 // out (queries x v_head, out_stride apart) = P V_h, P the queries x keys
@@ -106,12 +121,11 @@ void head_weighted_values(const HeadOperands& h, HeadScratch& local, const float
                            0, packed_panel_count(h.v_head)});
     return;
   }
-  const uint16_t* values = round_rows(h.v.data, h.v.stride, h.keys, h.v_head, local.rounded_rows);
   local.packed_bf16.resize(static_cast<size_t>(bgemm_packed_elements(h.keys, h.v_head)));
-  pack_bgemm_rows(values, h.v_head, h.keys, h.v_head, local.packed_bf16.data());
-  const uint16_t* rounded = round_rows(weights, 0, 1, h.queries * h.keys, local.rounded_scores);
-  packed_bgemm_kernel()({rounded, h.keys, local.packed_bf16.data(), h.keys, h.v_head, out,
-                         out_stride, h.queries, 0, bgemm_panel_count(h.v_head)});
+  pack_bgemm_rows(h.v16.data, h.v16.stride, h.keys, h.v_head, local.packed_bf16.data());
+  const Bf16Rows rounded = round_rows(weights, h.keys, h.queries, h.keys, local.rounded_scores);
+  packed_bgemm_kernel()({rounded.data, h.keys, local.packed_bf16.data(), h.keys, h.v_head, out, out_stride, h.queries,
+                         0, bgemm_panel_count(h.v_head)});
 }
 
 // Row b of the additive key mask of ops/common/attention.h (key_mask_bias)
@@ -146,67 +160,95 @@ void attention_f32(const AttentionShape& shape, RowsView<float> q, RowsView<floa
   const int64_t S = shape.q_len, L = shape.kv_len, dk = shape.qk_head, dv = shape.v_head;
   const int64_t out_stride = shape.heads * dv;
   const auto softmax = f32_row_kernels().softmax;
-  parallel_chunks(shape.batch * shape.heads, S * L * (dk + dv), [&](int64_t begin, int64_t end) {
-    HeadScratch& local = head_scratch;
-    for (int64_t task = begin; task < end; ++task) {
-      const int64_t b = task / shape.heads, h = task % shape.heads;
-      const float* mask = nullptr;
-      if (key_mask.mask) {
-        local.mask.resize(static_cast<size_t>(L));
-        key_mask_row(*key_mask.mask, b, L, key_mask.filter, local.mask.data());
-        mask = local.mask.data();
-      }
-      const int64_t keys = mask ? attended_prefix(mask, L) : L;
-      float* oh = out + b * S * out_stride + h * dv;
-      if (keys == 0) {  // no keys at all: an empty sum
-        for (int64_t s = 0; s < S; ++s) std::fill(oh + s * out_stride, oh + s * out_stride + dv, 0.0f);
-        continue;
-      }
-      const float* qh = q.data + b * S * q.stride + h * dk;
-      const float* kh = k.data + b * L * k.stride + h * dk;
-      const float* vh = v.data + b * L * v.stride + h * dv;
-      const HeadOperands operands{{qh, q.stride}, {kh, k.stride}, {vh, v.stride}, S, keys, dk, dv, bf16};
-      local.scores.resize(static_cast<size_t>(S * keys));
-      float* scores = local.scores.data();
-      head_scores(operands, local, scores);
-      // The additive terms of each row of scores: the key term of the
-      // projection biases and the mask (when not cut off by the prefix).
-      const float* added_mask = mask && keys == L ? mask : nullptr;
-      const float* additive = added_mask;
-      if (bias.q) {
-        local.key_terms.resize(static_cast<size_t>(keys));
-        const float* bq = bias.q + h * dk;
-        for (int64_t j = 0; j < keys; ++j) {
-          float sum = 0;
-          for (int64_t c = 0; c < dk; ++c) sum += kh[j * k.stride + c] * bq[c];
-          local.key_terms[static_cast<size_t>(j)] = scale * sum + (added_mask ? added_mask[j] : 0.0f);
-        }
-        additive = local.key_terms.data();
-      }
-      SoftmaxRow row;
-      row.scale = scale;
-      row.bias = additive;
-      row.n = static_cast<size_t>(keys);
-      // bf16 products take the weights before normalization (rounded to
-      // bf16 in one block), and each output row is divided by its sum after
-      // the product.
-      row.normalize = !bf16;
-      if (bf16) local.inv_sums.resize(static_cast<size_t>(S));
-      for (int64_t s = 0; s < S; ++s) {
-        row.x = row.y = scores + s * keys;
-        const float inv_sum = softmax(row);
-        if (bf16) local.inv_sums[static_cast<size_t>(s)] = inv_sum;
-      }
-      head_weighted_values(operands, local, scores, oh, out_stride);
-      if (bf16 || bias.v)
-        for (int64_t s = 0; s < S; ++s) {
-          float* out_row = oh + s * out_stride;
-          if (bf16)
-            for (int64_t c = 0; c < dv; ++c) out_row[c] *= local.inv_sums[static_cast<size_t>(s)];
-          if (bias.v)
-            for (int64_t c = 0; c < dv; ++c) out_row[c] += bias.v[h * dv + c];
-        }
+  // Head h of batch row b; for bf16 products, `batch` holds the batch row's
+  // Q, K and V already rounded (all heads), or nothing (rounded here).
+  const auto head = [&](HeadScratch& local, int64_t b, int64_t h, const HeadOperands* batch) {
+    const float* mask = nullptr;
+    if (key_mask.mask) {
+      local.mask.resize(static_cast<size_t>(L));
+      key_mask_row(*key_mask.mask, b, L, key_mask.filter, local.mask.data());
+      mask = local.mask.data();
     }
+    const int64_t keys = mask ? attended_prefix(mask, L) : L;
+    float* oh = out + b * S * out_stride + h * dv;
+    if (keys == 0) {  // no keys at all: an empty sum
+      for (int64_t s = 0; s < S; ++s) std::fill(oh + s * out_stride, oh + s * out_stride + dv, 0.0f);
+      return;
+    }
+    const float* qh = q.data + b * S * q.stride + h * dk;
+    const float* kh = k.data + b * L * k.stride + h * dk;
+    const float* vh = v.data + b * L * v.stride + h * dv;
+    HeadOperands operands{{qh, q.stride}, {kh, k.stride}, {vh, v.stride}, S, keys, dk, dv, bf16, {}, {}, {}};
+    if (batch) {
+      operands.q16 = {batch->q16.data + h * dk, batch->q16.stride};
+      operands.k16 = {batch->k16.data + h * dk, batch->k16.stride};
+      operands.v16 = {batch->v16.data + h * dv, batch->v16.stride};
+    } else if (bf16) {
+      operands.q16 = round_rows(qh, q.stride, S, dk, local.rounded_q);
+      operands.k16 = round_rows(kh, k.stride, keys, dk, local.rounded_k);
+      operands.v16 = round_rows(vh, v.stride, keys, dv, local.rounded_v);
+    }
+    local.scores.resize(static_cast<size_t>(S * keys));
+    float* scores = local.scores.data();
+    head_scores(operands, local, scores);
+    // The additive terms of each row of scores: the key term of the
+    // projection biases and the mask (when not cut off by the prefix).
+    const float* added_mask = mask && keys == L ? mask : nullptr;
+    const float* additive = added_mask;
+    if (bias.q) {
+      local.key_terms.resize(static_cast<size_t>(keys));
+      const float* bq = bias.q + h * dk;
+      for (int64_t j = 0; j < keys; ++j) {
+        float sum = 0;
+        for (int64_t c = 0; c < dk; ++c) sum += kh[j * k.stride + c] * bq[c];
+        local.key_terms[static_cast<size_t>(j)] = scale * sum + (added_mask ? added_mask[j] : 0.0f);
+      }
+      additive = local.key_terms.data();
+    }
+    SoftmaxRow row;
+    row.scale = scale;
+    row.bias = additive;
+    row.n = static_cast<size_t>(keys);
+    // bf16 products take the weights before normalization (rounded to
+    // bf16 in one block), and each output row is divided by its sum after
+    // the product.
+    row.normalize = !bf16;
+    if (bf16) local.inv_sums.resize(static_cast<size_t>(S));
+    for (int64_t s = 0; s < S; ++s) {
+      row.x = row.y = scores + s * keys;
+      const float inv_sum = softmax(row);
+      if (bf16) local.inv_sums[static_cast<size_t>(s)] = inv_sum;
+    }
+    head_weighted_values(operands, local, scores, oh, out_stride);
+    if (bf16 || bias.v)
+      for (int64_t s = 0; s < S; ++s) {
+        float* out_row = oh + s * out_stride;
+        if (bf16)
+          for (int64_t c = 0; c < dv; ++c) out_row[c] *= local.inv_sums[static_cast<size_t>(s)];
+        if (bias.v)
+          for (int64_t c = 0; c < dv; ++c) out_row[c] += bias.v[h * dv + c];
+      }
+  };
+  const int64_t head_work = S * L * (dk + dv);
+  // With enough batch rows for every thread, bf16 tasks take whole batch
+  // rows and round each row's Q, K and V for all heads at once (a few long
+  // conversions instead of three short ones per head and row).
+  if (bf16 && shape.batch >= 2 * tbb::this_task_arena::max_concurrency()) {
+    parallel_chunks(shape.batch, head_work * shape.heads, [&](int64_t begin, int64_t end) {
+      HeadScratch& local = head_scratch;
+      for (int64_t b = begin; b < end; ++b) {
+        HeadOperands batch{};
+        batch.q16 = round_rows(q.data + b * S * q.stride, q.stride, S, shape.heads * dk, local.rounded_q);
+        batch.k16 = round_rows(k.data + b * L * k.stride, k.stride, L, shape.heads * dk, local.rounded_k);
+        batch.v16 = round_rows(v.data + b * L * v.stride, v.stride, L, shape.heads * dv, local.rounded_v);
+        for (int64_t h = 0; h < shape.heads; ++h) head(local, b, h, &batch);
+      }
+    });
+    return;
+  }
+  parallel_chunks(shape.batch * shape.heads, head_work, [&](int64_t begin, int64_t end) {
+    HeadScratch& local = head_scratch;
+    for (int64_t task = begin; task < end; ++task) head(local, task / shape.heads, task % shape.heads, nullptr);
   });
 }
 

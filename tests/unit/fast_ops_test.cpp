@@ -289,6 +289,13 @@ TEST(FastOps, AttentionWithBf16Products) {
     expect_fast_matches_reference(mha, {query, key, value}, 1, 2e-2);
     expect_fast_matches_reference(mha, {query, key, value, bias, int_mask({B}, {S, 2, 1, S - 1})}, 1, 2e-2);
   }
+  // One batch row: tasks per head (the batch rows of four go a row per task
+  // on these two threads).
+  expect_fast_matches_reference(mha,
+                                {random_tensor({1, 37, heads * dk}, 9), random_tensor({1, 37, heads * dk}, 10),
+                                 random_tensor({1, 37, heads * dv}, 11), random_tensor({2 * heads * dk + heads * dv}, 12),
+                                 int_mask({1}, {30})},
+                                1, 2e-2);
   expect_fast_matches_reference(mha,
                                 {random_tensor({B, 6, heads * dk}, 5), random_tensor({B, 6, heads * dk}, 6),
                                  random_tensor({B, 6, heads * dv}, 7), random_tensor({2 * heads * dk + heads * dv}, 8),
