@@ -19,7 +19,10 @@
 // place of MatMuls with constant weights when asked for int8
 // (ops/fast/weight_packing.h) and of ONNX Runtime's quantized MatMul forms.
 // With attribute output_widths, Y's columns go to one output per width
-// (several products of one A in one node: A is quantized once).
+// (several products of one A in one node: A is quantized once). With
+// attribute output_quantization "row", Y is returned quantized per row for
+// the next product, which takes it as A (input 0, uint8) with the row
+// parameters (input 6): ops/common/quantized_mat_mul_attributes.h.
 #include <algorithm>
 #include <vector>
 
@@ -44,13 +47,30 @@ void expect_vector(std::span<const ShapeInput> inputs, size_t index, DType dtype
 }
 
 std::vector<ValueType> infer(const Node& node, std::span<const ShapeInput> inputs) {
-  expect_input_count(node, inputs, 4, 6);
+  expect_input_count(node, inputs, 4, kRowParamsInput + 1);
   const QuantizedMatMulAttributes attributes = quantized_mat_mul_attributes(node);
   const ShapeInput& a = required_input(inputs, 0, "A");
   const ShapeInput& packed = required_input(inputs, 1, "packed B");
   required_input(inputs, 2, "B scales");
   required_input(inputs, 3, "B column sums");
-  if (a.type.dtype != DType::kFloat) throw Error("A must be float, got " + a.type.str());
+  // A float, or already quantized per row (uint8 values and their row parameters).
+  const bool quantized_a = inputs.size() > kRowParamsInput && inputs[kRowParamsInput].present;
+  if (quantized_a) {
+    if (a.type.dtype != DType::kUint8) throw Error("A with row parameters must be uint8, got " + a.type.str());
+    if (attributes.a_mode != AQuantization::per_row)
+      throw Error("A quantized per row (row parameters) needs a_quantization \"row\"");
+    const ShapeInput& params = inputs[kRowParamsInput];
+    if (params.type.dtype != DType::kFloat) throw Error("A's row parameters must be float, got " + params.type.str());
+    if (a.type.shape && params.type.shape) {
+      const SymShape& values = *a.type.shape;
+      expect_rank(params, values.size(), "A's row parameters");
+      for (size_t d = 0; d + 1 < values.size(); ++d)
+        expect_same_dim((*params.type.shape)[d], values[d], "A's row parameters vs A's rows");
+      expect_same_dim(params.type.shape->back(), Dim::known(kRowParams), "A's row parameters per row");
+    }
+  } else if (a.type.dtype != DType::kFloat) {
+    throw Error("A must be float, got " + a.type.str());
+  }
   if (packed.type.dtype != DType::kInt8) throw Error("packed B must be int8, got " + packed.type.str());
   const int64_t n = attributes.n;
   if (attributes.y && inputs.size() > 5 && inputs[5].present) throw Error("a requantized output (y_scale) takes no bias");
@@ -59,8 +79,10 @@ std::vector<ValueType> infer(const Node& node, std::span<const ShapeInput> input
   expect_vector(inputs, 4, DType::kInt8, n, "B zero points");
   expect_vector(inputs, 5, DType::kFloat, n, "bias");
   expect_rank(packed, 3, "packed B");
-  if (!a.type.shape)
+  if (!a.type.shape) {
+    if (attributes.quantized_output) return {ValueType{DType::kUint8, std::nullopt}, ValueType{DType::kFloat, std::nullopt}};
     return std::vector<ValueType>(std::max<size_t>(1, attributes.output_widths.size()), ValueType{DType::kFloat, std::nullopt});
+  }
   const SymShape& shape = *a.type.shape;
   if (shape.empty()) throw Error("A must have rank >= 1, got a scalar");
   const Dim& k = shape.back();
@@ -72,6 +94,12 @@ std::vector<ValueType> infer(const Node& node, std::span<const ShapeInput> input
     expect_same_dim(p[0], Dim::known(qgemm_panel_count(n)), "packed B's panel count vs attribute n");
     if (k.is_known()) expect_same_dim(p[1], Dim::known(qgemm_padded_depth(k.value)), "packed B's depth vs A's last dim");
     expect_same_dim(p[2], Dim::known(kQPanelWidth), "packed B's panel width");
+  }
+  if (attributes.quantized_output) {
+    SymShape values = shape, params = shape;
+    values.back() = Dim::known(n);
+    params.back() = Dim::known(kRowParams);
+    return {ValueType{DType::kUint8, values}, ValueType{DType::kFloat, params}};
   }
   std::vector<ValueType> outputs;
   for (int64_t width : attributes.output_widths.empty() ? std::vector<int64_t>{n} : attributes.output_widths) {
@@ -87,31 +115,41 @@ std::vector<ValueType> infer(const Node& node, std::span<const ShapeInput> input
 // bias and applies the activation as separate ops would.
 void run(const Node& node, std::span<const Tensor* const> in, std::span<Tensor* const> out) {
   const QuantizedMatMulAttributes attributes = quantized_mat_mul_attributes(node);
-  const int64_t n = attributes.n, k = in[0]->shape().back();
-  const int64_t width0 = attributes.output_widths.empty() ? n : attributes.output_widths[0];
-  const int64_t m = width0 == 0 ? 0 : out[0]->numel() / width0;
-  const float* a = in[0]->data<float>();
+  const Shape& a_shape = in[0]->shape();
+  const int64_t n = attributes.n, k = a_shape.back();
+  int64_t m = 1;
+  for (size_t d = 0; d + 1 < a_shape.size(); ++d) m *= a_shape[d];
+  // A already quantized per row: its values and each row's parameters.
+  const float* row_params = in.size() > kRowParamsInput && in[kRowParamsInput] ? in[kRowParamsInput]->data<float>() : nullptr;
+  const float* a = row_params ? nullptr : in[0]->data<float>();
   const int8_t* packed = in[1]->data<int8_t>();
   const float* b_scale = in[2]->data<float>();
   const int8_t* b_zero = in.size() > 4 && in[4] ? in[4]->data<int8_t>() : nullptr;
   const float* bias = in.size() > 5 && in[5] ? in[5]->data<float>() : nullptr;
   const int64_t depth = qgemm_padded_depth(k);
 
-  const auto range_of = [&](int64_t first, int64_t count) {
+  const auto range_of = [](const float* x, int64_t count) {
     float low = 0, high = 0;  // the quantized range holds 0 anyway
-    for (int64_t i = first; i < first + count; ++i)
-      if (a[i] < low) low = a[i]; else if (a[i] > high) high = a[i];
+    for (int64_t i = 0; i < count; ++i)
+      if (x[i] < low) low = x[i]; else if (x[i] > high) high = x[i];
     return dynamic_uint8_quantization(low, high);
   };
-  const Uint8Quantization whole = attributes.a_mode == AQuantization::per_tensor ? range_of(0, m * k)
+  const Uint8Quantization whole = attributes.a_mode == AQuantization::per_tensor ? range_of(a, m * k)
                                                                                   : attributes.a_fixed;
-  // Split outputs are written from one whole Y.
-  std::vector<float> whole_y(attributes.output_widths.empty() ? 0 : static_cast<size_t>(m * n));
-  float* y = attributes.output_widths.empty() ? out[0]->data<float>() : whole_y.data();
+  // Split or quantized outputs are written from one whole float Y.
+  const bool whole_y_first = !attributes.output_widths.empty() || attributes.quantized_output;
+  std::vector<float> whole_y(whole_y_first ? static_cast<size_t>(m * n) : 0);
+  float* y = whole_y_first ? whole_y.data() : out[0]->data<float>();
   std::vector<int64_t> qa(static_cast<size_t>(k));
   for (int64_t i = 0; i < m; ++i) {
-    const Uint8Quantization q = attributes.a_mode == AQuantization::per_row ? range_of(i * k, k) : whole;
-    for (int64_t p = 0; p < k; ++p) qa[p] = int64_t{quantize_uint8(a[i * k + p], q)} - q.zero_point;
+    Uint8Quantization q;
+    if (row_params) {
+      q = {row_params[i * kRowParams], static_cast<uint8_t>(row_params[i * kRowParams + 1])};
+      for (int64_t p = 0; p < k; ++p) qa[p] = int64_t{in[0]->data<uint8_t>()[i * k + p]} - q.zero_point;
+    } else {
+      q = attributes.a_mode == AQuantization::per_row ? range_of(a + i * k, k) : whole;
+      for (int64_t p = 0; p < k; ++p) qa[p] = int64_t{quantize_uint8(a[i * k + p], q)} - q.zero_point;
+    }
     for (int64_t j = 0; j < n; ++j) {
       const int8_t* column = packed + (j / kQPanelWidth) * depth * kQPanelWidth + (j % kQPanelWidth) * kQDepthGroup;
       const int64_t zero = b_zero ? b_zero[j] : 0;
@@ -128,6 +166,17 @@ void run(const Node& node, std::span<const Tensor* const> in, std::span<Tensor* 
       float v = static_cast<float>(sum) * (q.scale * b_scale[j]);
       if (bias) v += bias[j];
       y[i * n + j] = attributes.gelu ? ErfGelu()(v) : v;
+    }
+  }
+  if (attributes.quantized_output) {
+    for (int64_t i = 0; i < m; ++i) {
+      const Uint8Quantization q = range_of(y + i * n, n);
+      int64_t sum = 0;
+      for (int64_t j = 0; j < n; ++j) sum += out[0]->data<uint8_t>()[i * n + j] = quantize_uint8(y[i * n + j], q);
+      float* params = out[1]->data<float>() + i * kRowParams;
+      params[0] = q.scale;
+      params[1] = q.zero_point;
+      params[2] = static_cast<float>(sum);
     }
   }
   int64_t first = 0;

@@ -34,7 +34,18 @@ struct QuantizedMatMulAttributes {
   // in order (products of one A merged by ops/fast/weight_packing.h); empty
   // for the one output of n columns.
   std::vector<int64_t> output_widths;
+  // Attribute output_quantization "row": Y is returned quantized, as the
+  // next product's per-row quantization of it would be (QuantizedRowsOutput).
+  bool quantized_output = false;
 };
+
+// The quantized rows a product returns with output_quantization "row", and
+// a product with a_quantization "row" takes in place of a float A:
+// output 0 (input 0) the uint8 values [..., N], output 1 (input 6) each
+// row's parameters, float [..., 3]: scale, zero point and the sum of the
+// row's values (exact in float: at most 255 * 32768 < 2^24).
+constexpr int64_t kRowParams = 3;
+constexpr size_t kRowParamsInput = 6;
 
 inline QuantizedMatMulAttributes quantized_mat_mul_attributes(const Node& node) {
   QuantizedMatMulAttributes a;
@@ -68,7 +79,13 @@ inline QuantizedMatMulAttributes quantized_mat_mul_attributes(const Node& node) 
     if (a.gelu) throw Error("a requantized output (y_scale) takes no activation");
     if (a.a_mode != AQuantization::fixed) throw Error("a requantized output (y_scale) needs a_quantization \"static\"");
   }
+  const std::string output_quantization = node.attr_string("output_quantization", "");
+  if (output_quantization != "" && output_quantization != "row")
+    throw Error("attribute output_quantization must be \"\" or \"row\", got \"" + output_quantization + "\"");
+  a.quantized_output = output_quantization == "row";
   a.output_widths = node.attr_ints("output_widths");
+  if (a.quantized_output && (a.y || !a.output_widths.empty()))
+    throw Error("a quantized output (output_quantization) is neither requantized (y_scale) nor split (output_widths)");
   if (!a.output_widths.empty()) {
     if (a.y) throw Error("a requantized output (y_scale) cannot be split (output_widths)");
     if (a.output_widths.size() != node.outputs.size())

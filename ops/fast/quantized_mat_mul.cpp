@@ -2,12 +2,16 @@
 // quantized to uint8 by the row kernels in parallel, the integer product
 // runs in the tasks of ops/fast/packed_product_split.h into a per-thread
 // int32 block, and each block is dequantized (plus bias and GELU, in
-// registers) while it is still in cache. The integer sums are exact and the dequantization is
-// the reference kernel's expression, so both give the same floats (up to
-// the vector GELU's rounding).
+// registers) while it is still in cache. The integer sums are exact and the
+// dequantization is the reference kernel's expression, so both give the
+// same floats (up to the vector GELU's rounding). A quantized output is
+// quantized row by row as the next product would quantize the floats, so
+// that linking two products changes no bits.
 #include <oneapi/tbb/task_arena.h>
 
 #include <algorithm>
+#include <span>
+#include <utility>
 #include <vector>
 
 #include "ops/common/quantized_mat_mul_attributes.h"
@@ -80,6 +84,8 @@ bool fast_quantized_mat_mul(const Node& node, std::span<const Tensor* const> in,
   const int32_t* b_sums = in[3]->data<int32_t>();
   const int8_t* b_zero = in.size() > 4 && in[4] ? in[4]->data<int8_t>() : nullptr;
   const float* bias = in.size() > 5 && in[5] ? in[5]->data<float>() : nullptr;
+  // A already quantized per row (by the product before, output_quantization).
+  const float* row_params = in.size() > kRowParamsInput && in[kRowParamsInput] ? in[kRowParamsInput]->data<float>() : nullptr;
   const bool gelu = attributes.gelu;
   // Y's column ranges, one per output.
   const int64_t whole_width[] = {n};
@@ -95,7 +101,14 @@ bool fast_quantized_mat_mul(const Node& node, std::span<const Tensor* const> in,
   thread_local QuantizedRows calling_thread_rows;
   QuantizedRows& rows = calling_thread_rows;
   tbb::this_task_arena::isolate([&] {
-    quantize_rows(a.data<float>(), m, k, attributes, rows);
+    if (!row_params) quantize_rows(a.data<float>(), m, k, attributes, rows);
+    const uint8_t* a_values = row_params ? a.data<uint8_t>() : rows.values.data();
+    // Row i's quantization and the sum of its values.
+    const auto row_quantization = [&](int64_t i) {
+      if (!row_params) return std::pair{rows.quantization[i], rows.sums[i]};
+      const float* p = row_params + i * kRowParams;
+      return std::pair{Uint8Quantization{p[0], static_cast<uint8_t>(p[1])}, static_cast<int32_t>(p[2])};
+    };
     // A requantized output (QLinearMatMul's) needs sum * (sA * sB[j] / y_scale),
     // with sA fixed: the dequantize kernel computes it from sA = 1 and these.
     std::vector<float> multipliers;
@@ -105,16 +118,18 @@ bool fast_quantized_mat_mul(const Node& node, std::span<const Tensor* const> in,
     }
 
     const PackedQgemmFn kernel = packed_qgemm_kernel();
-    const PackedQgemmBlock whole{rows.values.data(), k, in[1]->data<int8_t>(), k, n, nullptr, 0, m, 0, in[1]->dim(0)};
+    const PackedQgemmBlock whole{a_values, k, in[1]->data<int8_t>(), k, n, nullptr, 0, m, 0, in[1]->dim(0)};
     const F32RowKernels& kernels = f32_row_kernels();
-    for_each_packed_product_task(m, whole.panels, k, m * n * k, [&](const PackedProductTask& task) {
+    const auto task_body = [&](const PackedProductTask& task) {
       const int64_t first = task.first_panel * kQPanelWidth;
       const int64_t width = std::min(n, (task.first_panel + task.panels) * kQPanelWidth) - first;
       // The task's panels as a product of their own, written to `products`
       // a few tiles of rows at a time, which are dequantized while in L1.
       constexpr int64_t kRowsPerStep = 48;
       thread_local std::vector<int32_t> products;
+      thread_local std::vector<float> float_row;  // a row of a quantized output, before its quantization
       products.resize(static_cast<size_t>(std::min(kRowsPerStep, task.rows) * width));
+      if (attributes.quantized_output) float_row.resize(static_cast<size_t>(n));
       PackedQgemmBlock block = whole;
       block.packed += task.first_panel * qgemm_padded_depth(k) * kQPanelWidth;
       block.n = width;
@@ -127,11 +142,11 @@ bool fast_quantized_mat_mul(const Node& node, std::span<const Tensor* const> in,
         kernel(block);
         for (int64_t r = 0; r < block.rows; ++r) {
           const int64_t i = task.first_row + step + r;
-          const Uint8Quantization q = rows.quantization[i];
+          const auto [q, a_sum] = row_quantization(i);
           DequantizeRow row;
           row.gelu = gelu;
           row.a_zero = q.zero_point;
-          row.a_offset = static_cast<int32_t>(rows.sums[i] - k * q.zero_point);
+          row.a_offset = static_cast<int32_t>(a_sum - k * q.zero_point);
           row.a_scale = attributes.y ? 1.0f : q.scale;
           // The task's columns [first, first + width), output by output.
           int64_t output_first = 0;
@@ -144,14 +159,27 @@ bool fast_quantized_mat_mul(const Node& node, std::span<const Tensor* const> in,
             row.b_zero = b_zero ? b_zero + begin : nullptr;
             row.b_scale = b_scale + begin;
             row.bias = bias ? bias + begin : nullptr;
-            row.y = out[o]->data<float>() + i * widths[o] + (begin - output_first);
+            row.y = attributes.quantized_output ? float_row.data()
+                                                : out[o]->data<float>() + i * widths[o] + (begin - output_first);
             row.n = static_cast<size_t>(end - begin);
             kernels.dequantize(row);
             if (attributes.y) requantize(row.y, row.n, *attributes.y);
           }
+          // The whole row (the task has every panel), quantized as the next
+          // product's quantize_rows would quantize it.
+          if (attributes.quantized_output) {
+            const FloatRange range = kernels.min_max(float_row.data(), static_cast<size_t>(n));
+            const Uint8Quantization out_q = dynamic_uint8_quantization(range.min, range.max);
+            float* params = out[1]->data<float>() + i * kRowParams;
+            params[0] = out_q.scale;
+            params[1] = out_q.zero_point;
+            params[2] = static_cast<float>(
+                kernels.quantize_uint8(float_row.data(), static_cast<size_t>(n), out_q, out[0]->data<uint8_t>() + i * n));
+          }
         }
       }
-    });
+    };
+    for_each_packed_product_task(m, whole.panels, k, m * n * k, task_body, attributes.quantized_output);
   });
   return true;
 }

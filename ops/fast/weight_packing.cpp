@@ -6,6 +6,7 @@
 #include <set>
 #include <vector>
 
+#include "ops/common/quantized_mat_mul_attributes.h"
 #include "ops/common/weight_quantization.h"
 #include "ops/x86/packed_bgemm.h"
 #include "ops/x86/packed_qgemm.h"
@@ -175,6 +176,42 @@ bool merge_quantized_mat_muls_of_one_a(Graph& graph) {
   return !merged.empty();
 }
 
+// A QuantizedMatMul whose output only the next one reads, quantized per row
+// (a layer's feed-forward products: the 1536-wide activation between them),
+// returns that output quantized (output_quantization "row") and the next
+// takes it so: the widest activation of a layer is never written as floats
+// and read back to be quantized, and each of its rows is quantized while
+// in cache. The results are the same bits.
+bool link_quantized_mat_muls(Graph& graph) {
+  const auto row_quantized = [](const Node& node) {
+    return node.domain == "xenc" && node.op_type == "QuantizedMatMul" && node.outputs.size() == 1 &&
+           node.attr_string("a_quantization", "row") == "row" && !node.has_attr("y_scale") &&
+           !node.has_attr("output_widths") && !node.has_attr("output_quantization");
+  };
+  std::map<std::string, std::vector<size_t>> consumers;
+  for (size_t i = 0; i < graph.nodes.size(); ++i)
+    for (const std::string& in : graph.nodes[i].inputs) consumers[in].push_back(i);
+  std::set<std::string> graph_outputs;
+  for (const GraphValue& out : graph.outputs) graph_outputs.insert(out.name);
+  bool linked = false;
+  for (Node& producer : graph.nodes) {
+    if (!row_quantized(producer) || graph_outputs.count(producer.outputs[0])) continue;
+    const std::vector<size_t>& readers = consumers[producer.outputs[0]];
+    if (readers.size() != 1) continue;
+    Node& consumer = graph.nodes[readers[0]];
+    if (!row_quantized(consumer) || consumer.inputs[0] != producer.outputs[0] ||
+        std::count(consumer.inputs.begin(), consumer.inputs.end(), producer.outputs[0]) != 1)
+      continue;
+    const std::string params = unused_name(graph, producer.outputs[0] + "/row_params");
+    producer.attrs["output_quantization"] = string_attribute("row");
+    producer.outputs.push_back(params);
+    consumer.inputs.resize(kRowParamsInput, "");
+    consumer.inputs.push_back(params);
+    linked = true;
+  }
+  return linked;
+}
+
 // B as PackedMatMul's float panels.
 std::vector<Tensor> pack_fp32(const Tensor& b) {
   const int64_t k = b.dim(0), n = b.dim(1);
@@ -252,7 +289,8 @@ bool pack_mat_mul_weights(Graph& graph, MatMulPrecision precision) {
   // Products already in the graph (imported int8 ones) take their GELU too.
   const bool gelu = fuse_gelu_into_packed_mat_muls(graph);
   const bool merged = merge_quantized_mat_muls_of_one_a(graph);
-  return gelu || merged || !readers.empty() || attention;
+  const bool linked = link_quantized_mat_muls(graph);
+  return gelu || merged || linked || !readers.empty() || attention;
 }
 
 }  // namespace xenc

@@ -15,6 +15,7 @@
 #include "graph/shape_inference.h"
 #include "graph_builders.h"
 #include "ops/common/quantization.h"
+#include "ops/common/quantized_mat_mul_attributes.h"
 #include "ops/fast/weight_packing.h"
 #include "ops/registry.h"
 #include "ops/x86/packed_qgemm.h"
@@ -145,6 +146,58 @@ TEST(QuantizedMatMul, ProductsOfOneAShareItsQuantization) {
     ASSERT_EQ(got[i].shape(), want.shape()) << name;
     EXPECT_EQ(0, std::memcmp(got[i].raw(), want.raw(), want.nbytes())) << name << ": differs from its product alone";
     EXPECT_EQ(0, std::memcmp(reference[i].raw(), want.raw(), want.nbytes())) << name << ": reference kernel";
+  }
+}
+
+// x -> MatMul(w1) -> BiasGelu -> MatMul(w2) -> y (a feed-forward block),
+// with the activation between the products also a graph output or not.
+Graph feed_forward_graph(bool hidden_is_output) {
+  Graph g = test::make_graph();
+  g.opsets["com.microsoft"] = 1;
+  test::add_input(g, "x", DType::kFloat, {Dim::named("batch"), Dim::named("seq"), Dim::known(kDepth)});
+  g.initializers["w1"] = test::random_tensor({kDepth, kColumns}, 51, 0.2f);
+  g.initializers["b1"] = test::random_tensor({kColumns}, 52);
+  g.initializers["w2"] = test::random_tensor({kColumns, 20}, 53, 0.2f);
+  g.nodes.push_back(make_node("MatMul", "up", {"x", "w1"}, {"up"}));
+  Node gelu = make_node("BiasGelu", "gelu", {"up", "b1"}, {"hidden"});
+  gelu.domain = "com.microsoft";
+  gelu.opset = 1;
+  g.nodes.push_back(gelu);
+  g.nodes.push_back(make_node("MatMul", "down", {"hidden", "w2"}, {"y"}));
+  test::add_output(g, "y");
+  if (hidden_is_output) test::add_output(g, "hidden");
+  return g;
+}
+
+// The first product of a feed-forward block hands the second its output
+// quantized per row, with the bits the second would have quantized it to:
+// y equals, bit for bit, the run where the activation stays float (it is a
+// graph output there), and the reference kernels' within the vector GELU's
+// rounding (one quantization level of the hidden rows at most).
+TEST(QuantizedMatMul, FeedForwardProductsPassQuantizedRows) {
+  const Session linked(feed_forward_graph(false), int8());
+  ASSERT_EQ(count_ops(linked.graph(), "QuantizedMatMul"), 2);
+  const Node& up = linked.graph().nodes[0];
+  const Node& down = linked.graph().nodes[1];
+  EXPECT_EQ(up.attr_string("output_quantization", ""), "row");
+  ASSERT_EQ(up.outputs.size(), 2u);
+  ASSERT_EQ(down.inputs.size(), kRowParamsInput + 1);
+  EXPECT_EQ(down.inputs[0], up.outputs[0]);
+  EXPECT_EQ(down.inputs[kRowParamsInput], up.outputs[1]);
+  EXPECT_EQ(linked.graph().value_types.at(up.outputs[0]).str(), "uint8[batch,seq,45]");
+  EXPECT_EQ(linked.graph().value_types.at(up.outputs[1]).str(), "float[batch,seq,3]");
+
+  const Session separate(feed_forward_graph(true), int8());
+  EXPECT_FALSE(separate.graph().nodes[0].has_attr("output_quantization"));
+  for (const Shape& shape : {Shape{2, 13, kDepth}, Shape{4, 150, kDepth}}) {  // one task, and several
+    const std::map<std::string, Tensor> feeds = {{"x", test::random_tensor(shape, 54)}};
+    const Tensor got = run_on_two_threads(linked, feeds)[0];
+    const Tensor want = run_on_two_threads(separate, feeds)[0];
+    ASSERT_EQ(got.shape(), want.shape());
+    EXPECT_EQ(0, std::memcmp(got.raw(), want.raw(), want.nbytes())) << shape_str(shape);
+    const Tensor reference = Session(feed_forward_graph(false), int8(true)).run(feeds)[0];
+    for (int64_t i = 0; i < got.numel(); ++i)
+      ASSERT_NEAR(got.data<float>()[i], reference.data<float>()[i], 0.05f) << shape_str(shape) << " at " << i;
   }
 }
 
