@@ -28,6 +28,7 @@
 
 #include "ops/common/gelu.h"
 #include "ops/common/quantization.h"
+#include "ops/common/quantize.h"
 #include "ops/common/quantized_mat_mul_attributes.h"
 #include "ops/common/shape_checks.h"
 #include "ops/common/shape_util.h"
@@ -168,17 +169,9 @@ void run(const Node& node, std::span<const Tensor* const> in, std::span<Tensor* 
       y[i * n + j] = attributes.gelu ? ErfGelu()(v) : v;
     }
   }
-  if (attributes.quantized_output) {
-    for (int64_t i = 0; i < m; ++i) {
-      const Uint8Quantization q = range_of(y + i * n, n);
-      int64_t sum = 0;
-      for (int64_t j = 0; j < n; ++j) sum += out[0]->data<uint8_t>()[i * n + j] = quantize_uint8(y[i * n + j], q);
-      float* params = out[1]->data<float>() + i * kRowParams;
-      params[0] = q.scale;
-      params[1] = q.zero_point;
-      params[2] = static_cast<float>(sum);
-    }
-  }
+  if (attributes.quantized_output)
+    for (int64_t i = 0; i < m; ++i)
+      quantize_row_with_params(y + i * n, n, out[0]->data<uint8_t>() + i * n, out[1]->data<float>() + i * kRowParams);
   int64_t first = 0;
   for (size_t o = 0; o < attributes.output_widths.size(); ++o) {
     const int64_t width = attributes.output_widths[o];

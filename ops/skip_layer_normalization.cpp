@@ -6,10 +6,14 @@
 // (S,H) beside a (B,S,H) input; here input and skip broadcast numpy-style
 // either way, which includes those and lets a fusion of Add(a, b) leave the
 // operands in any order. gamma, beta and bias are 1-D of the hidden size.
-// The training outputs mean and inv_std_var are refused.
+// The training outputs mean and inv_std_var are refused. int8 sessions may
+// also have it return its output quantized per row for the product that
+// reads it (kQuantizedRowsAttribute, ops/common/quantized_mat_mul_attributes.h).
 #include "ops/common/dispatch.h"
 #include "ops/common/elementwise.h"
 #include "ops/common/layer_norm.h"
+#include "ops/common/quantize.h"
+#include "ops/common/quantized_mat_mul_attributes.h"
 #include "ops/common/shape_util.h"
 #include "ops/fast/fast_kernels.h"
 
@@ -31,8 +35,10 @@ void expect_hidden_vector(const ShapeInput& in, const Dim& hidden, const char* w
 
 std::vector<ValueType> infer(const Node& node, std::span<const ShapeInput> inputs) {
   expect_input_count(node, inputs, 3, 5);
-  if (node.outputs.empty() || node.outputs.size() > 4)
-    throw Error("expects 1 to 4 outputs, got " + std::to_string(node.outputs.size()));
+  const bool quantized_rows = node.attr_int(kQuantizedRowsAttribute, 0) != 0;
+  const size_t max_outputs = quantized_rows ? kQuantizedRowsOutput + 2 : kSumOutput + 1;
+  if (node.outputs.empty() || node.outputs.size() > max_outputs)
+    throw Error("expects 1 to " + std::to_string(max_outputs) + " outputs, got " + std::to_string(node.outputs.size()));
   if (node.has_output(1) || node.has_output(2))
     throw Error("the training outputs 'mean' and 'inv_std_var' are not supported");
   const ShapeInput& input = required_input(inputs, 0, "input");
@@ -41,6 +47,11 @@ std::vector<ValueType> infer(const Node& node, std::span<const ShapeInput> input
   const DType dtype = common_dtype(inputs, kFloatTypes);
 
   std::vector<ValueType> out(node.outputs.size(), ValueType{dtype, std::nullopt});
+  if (quantized_rows) {
+    if (dtype != DType::kFloat) throw Error("quantized rows need float, got " + dtype_name(dtype));
+    out.resize(kQuantizedRowsOutput + 2, ValueType{dtype, std::nullopt});
+    out[kQuantizedRowsOutput].dtype = DType::kUint8;
+  }
   if (!input.type.shape || !skip.type.shape) return out;
   const SymShape shape = broadcast_shapes(*input.type.shape, *skip.type.shape);
   if (shape.empty()) throw Error("input and skip are scalars; expected at least a hidden axis");
@@ -50,6 +61,13 @@ std::vector<ValueType> infer(const Node& node, std::span<const ShapeInput> input
   if (inputs.size() > 4) expect_hidden_vector(inputs[4], hidden, "bias");
   out[0].shape = shape;
   if (out.size() > kSumOutput) out[kSumOutput].shape = shape;
+  if (quantized_rows) {
+    out[kQuantizedRowsOutput].shape = shape;
+    SymShape params = shape;
+    params.back() = Dim::known(kRowParams);
+    out[kQuantizedRowsOutput + 1].shape = params;
+  }
+  out.resize(node.outputs.size());
   return out;
 }
 
@@ -74,6 +92,10 @@ void run(const Node& node, std::span<const Tensor* const> in, std::span<Tensor* 
       normalize_row(s + r * hidden, hidden, in[2]->data<T>(), beta ? beta->data<T>() : nullptr, epsilon,
                     y.data<T>() + r * hidden);
   });
+  if (out.size() > kQuantizedRowsOutput)
+    for (int64_t r = 0; r < rows; ++r)
+      quantize_row_with_params(y.data<float>() + r * hidden, hidden, out[kQuantizedRowsOutput]->data<uint8_t>() + r * hidden,
+                               out[kQuantizedRowsOutput + 1]->data<float>() + r * kRowParams);
 }
 
 }  // namespace

@@ -28,6 +28,15 @@ Uint8Quantization quantize_dynamic_uint8(const float* x, int64_t n, uint8_t* y) 
   return q;
 }
 
+void quantize_row_with_params(const float* x, int64_t n, uint8_t* values, float* params) {
+  const Uint8Quantization q = quantize_dynamic_uint8(x, n, values);
+  int64_t sum = 0;
+  for (int64_t i = 0; i < n; ++i) sum += values[i];
+  params[0] = q.scale;
+  params[1] = q.zero_point;
+  params[2] = static_cast<float>(sum);
+}
+
 SymShape matmul_result_shape(const SymShape& a, const SymShape& b) {
   if (a.empty() || b.empty()) throw Error("A and B must have rank >= 1, got scalars");
   const Dim& k_a = a.back();

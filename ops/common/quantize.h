@@ -45,6 +45,11 @@ Uint8Quantization dynamic_uint8_params(const float* x, int64_t n);
 // returns them.
 Uint8Quantization quantize_dynamic_uint8(const float* x, int64_t n, uint8_t* y);
 
+// One row quantized for a QuantizedMatMul taking quantized rows: the values
+// as quantize_dynamic_uint8 gives them, and the row parameters of
+// ops/common/quantized_mat_mul_attributes.h (scale, zero point, sum).
+void quantize_row_with_params(const float* x, int64_t n, uint8_t* values, float* params);
+
 // A shape of exactly one element: a scalar, [1], [1, 1], ...
 bool is_one_element(const SymShape& shape);
 

@@ -47,6 +47,12 @@ struct QuantizedMatMulAttributes {
 constexpr int64_t kRowParams = 3;
 constexpr size_t kRowParamsInput = 6;
 
+// xenc's own attribute of SkipLayerNormalization, never written to a model
+// file: 1 when it also returns its output quantized per row for the
+// product that reads it, as outputs 4 (values) and 5 (row parameters).
+inline constexpr const char* kQuantizedRowsAttribute = "xenc_quantized_rows";
+constexpr size_t kQuantizedRowsOutput = 4;
+
 inline QuantizedMatMulAttributes quantized_mat_mul_attributes(const Node& node) {
   QuantizedMatMulAttributes a;
   a.n = node.attr_int("n", -1);

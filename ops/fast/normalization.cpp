@@ -4,6 +4,7 @@
 #include "ops/common/softmax.h"
 #include "ops/fast/fast_kernels.h"
 #include "ops/fast/parallel.h"
+#include "ops/fast/quantized_rows.h"
 #include "ops/x86/f32_row_kernels.h"
 
 namespace xenc {
@@ -104,7 +105,11 @@ bool fast_skip_layer_normalization(const Node& node, std::span<const Tensor* con
   row.n = static_cast<size_t>(hidden);
   row.epsilon = node.attr_float("epsilon", kDefaultEpsilon);
   float* sum = out.size() > kSumOutput && out[kSumOutput] ? out[kSumOutput]->data<float>() : nullptr;
-  const auto layernorm = f32_row_kernels().layernorm;
+  // The output also quantized per row for the product reading it, while in L1.
+  uint8_t* quantized = out.size() > kQuantizedRowsOutput ? out[kQuantizedRowsOutput]->data<uint8_t>() : nullptr;
+  float* row_params = quantized ? out[kQuantizedRowsOutput + 1]->data<float>() : nullptr;
+  const F32RowKernels& kernels = f32_row_kernels();
+  const auto layernorm = kernels.layernorm;
   parallel_chunks(y.numel() / hidden, hidden, [&](int64_t begin, int64_t end) {
     LayerNormRow r = row;
     for (int64_t i = begin; i < end; ++i) {
@@ -113,6 +118,7 @@ bool fast_skip_layer_normalization(const Node& node, std::span<const Tensor* con
       r.y = y.data<float>() + i * hidden;
       r.sum = sum ? sum + i * hidden : nullptr;
       layernorm(r);
+      if (quantized) quantize_row_with_params(kernels, r.y, hidden, quantized + i * hidden, row_params + i * kRowParams);
     }
   });
   return true;

@@ -17,6 +17,7 @@
 #include "ops/common/quantized_mat_mul_attributes.h"
 #include "ops/fast/fast_kernels.h"
 #include "ops/fast/packed_product_split.h"
+#include "ops/fast/quantized_rows.h"
 #include "ops/x86/f32_row_kernels.h"
 #include "ops/x86/packed_qgemm.h"
 
@@ -167,15 +168,9 @@ bool fast_quantized_mat_mul(const Node& node, std::span<const Tensor* const> in,
           }
           // The whole row (the task has every panel), quantized as the next
           // product's quantize_rows would quantize it.
-          if (attributes.quantized_output) {
-            const FloatRange range = kernels.min_max(float_row.data(), static_cast<size_t>(n));
-            const Uint8Quantization out_q = dynamic_uint8_quantization(range.min, range.max);
-            float* params = out[1]->data<float>() + i * kRowParams;
-            params[0] = out_q.scale;
-            params[1] = out_q.zero_point;
-            params[2] = static_cast<float>(
-                kernels.quantize_uint8(float_row.data(), static_cast<size_t>(n), out_q, out[0]->data<uint8_t>() + i * n));
-          }
+          if (attributes.quantized_output)
+            quantize_row_with_params(kernels, float_row.data(), n, out[0]->data<uint8_t>() + i * n,
+                                     out[1]->data<float>() + i * kRowParams);
         }
       }
     };

@@ -212,6 +212,40 @@ bool link_quantized_mat_muls(Graph& graph) {
   return linked;
 }
 
+// A com.microsoft SkipLayerNormalization whose output one per-row
+// QuantizedMatMul reads (besides any other readers: the residual) also
+// returns that output quantized per row (kQuantizedRowsAttribute), which
+// the product takes instead of quantizing the floats again: the rows are
+// quantized while the normalization has them in cache, with the same bits.
+bool quantize_layer_norm_outputs(Graph& graph) {
+  std::map<std::string, std::vector<size_t>> product_readers;
+  for (size_t i = 0; i < graph.nodes.size(); ++i) {
+    const Node& node = graph.nodes[i];
+    if (node.domain == "xenc" && node.op_type == "QuantizedMatMul" && node.attr_string("a_quantization", "row") == "row" &&
+        !node.has_attr("y_scale") && (node.inputs.size() <= kRowParamsInput || node.inputs[kRowParamsInput].empty()))
+      product_readers[node.inputs[0]].push_back(i);
+  }
+  bool linked = false;
+  for (Node& norm : graph.nodes) {
+    if (norm.domain != "com.microsoft" || norm.op_type != "SkipLayerNormalization" || norm.has_attr(kQuantizedRowsAttribute))
+      continue;
+    const auto readers = product_readers.find(norm.outputs[0]);
+    if (readers == product_readers.end() || readers->second.size() != 1) continue;
+    Node& product = graph.nodes[readers->second[0]];
+    const std::string values = unused_name(graph, norm.outputs[0] + "/quantized");
+    const std::string params = unused_name(graph, norm.outputs[0] + "/row_params");
+    norm.attrs[kQuantizedRowsAttribute] = int_attribute(1);
+    norm.outputs.resize(kQuantizedRowsOutput, "");
+    norm.outputs.push_back(values);
+    norm.outputs.push_back(params);
+    product.inputs[0] = values;
+    product.inputs.resize(kRowParamsInput, "");
+    product.inputs.push_back(params);
+    linked = true;
+  }
+  return linked;
+}
+
 // B as PackedMatMul's float panels.
 std::vector<Tensor> pack_fp32(const Tensor& b) {
   const int64_t k = b.dim(0), n = b.dim(1);
@@ -290,7 +324,8 @@ bool pack_mat_mul_weights(Graph& graph, MatMulPrecision precision) {
   const bool gelu = fuse_gelu_into_packed_mat_muls(graph);
   const bool merged = merge_quantized_mat_muls_of_one_a(graph);
   const bool linked = link_quantized_mat_muls(graph);
-  return gelu || merged || linked || !readers.empty() || attention;
+  const bool normalized = quantize_layer_norm_outputs(graph);
+  return gelu || merged || linked || normalized || !readers.empty() || attention;
 }
 
 }  // namespace xenc

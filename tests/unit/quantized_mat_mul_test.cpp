@@ -201,6 +201,57 @@ TEST(QuantizedMatMul, FeedForwardProductsPassQuantizedRows) {
   }
 }
 
+// A SkipLayerNormalization read by a product (and by the residual: it is a
+// graph output here) returns its output quantized per row too, and the
+// product takes that: y is bit for bit what the product gives on the
+// normalization's float output, fed to it in a session of its own.
+TEST(QuantizedMatMul, NormalizedRowsArriveQuantized) {
+  Graph g = test::make_graph();
+  g.opsets["com.microsoft"] = 1;
+  for (const char* name : {"x", "skip"})
+    test::add_input(g, name, DType::kFloat, {Dim::named("batch"), Dim::named("seq"), Dim::known(kDepth)});
+  g.initializers["gamma"] = test::random_tensor({kDepth}, 61, 1.5f);
+  g.initializers["w"] = test::random_tensor({kDepth, kColumns}, 62, 0.2f);
+  Node norm = make_node("SkipLayerNormalization", "norm", {"x", "skip", "gamma"}, {"normalized"});
+  norm.domain = "com.microsoft";
+  norm.opset = 1;
+  g.nodes.push_back(norm);
+  g.nodes.push_back(make_node("MatMul", "proj", {"normalized", "w"}, {"y"}));
+  test::add_output(g, "y");
+  test::add_output(g, "normalized");
+
+  const Session linked(g, int8());
+  const Node& fused_norm = linked.graph().nodes[0];
+  EXPECT_EQ(fused_norm.attr_int(kQuantizedRowsAttribute, 0), 1);
+  ASSERT_EQ(fused_norm.outputs.size(), kQuantizedRowsOutput + 2);
+  const Node& product = linked.graph().nodes[1];
+  EXPECT_EQ(product.inputs[0], fused_norm.outputs[kQuantizedRowsOutput]);
+  EXPECT_EQ(product.inputs.at(kRowParamsInput), fused_norm.outputs[kQuantizedRowsOutput + 1]);
+
+  // The same two steps in sessions of their own.
+  Graph norm_alone = g;
+  norm_alone.nodes.pop_back();
+  norm_alone.outputs.erase(norm_alone.outputs.begin());
+  Graph product_alone = test::make_graph();
+  test::add_input(product_alone, "normalized", DType::kFloat,
+                  {Dim::named("batch"), Dim::named("seq"), Dim::known(kDepth)});
+  product_alone.initializers["w"] = g.initializers.at("w");
+  product_alone.nodes.push_back(make_node("MatMul", "proj", {"normalized", "w"}, {"y"}));
+  test::add_output(product_alone, "y");
+  for (const Shape& shape : {Shape{2, 13, kDepth}, Shape{4, 150, kDepth}}) {
+    const std::map<std::string, Tensor> feeds = {{"x", test::random_tensor(shape, 63)},
+                                                 {"skip", test::random_tensor(shape, 64)}};
+    const std::vector<Tensor> got = run_on_two_threads(linked, feeds);
+    const Tensor normalized = run_on_two_threads(Session(norm_alone), feeds)[0];
+    const Tensor want = run_on_two_threads(Session(product_alone, int8()), {{"normalized", normalized}})[0];
+    EXPECT_EQ(0, std::memcmp(got[1].raw(), normalized.raw(), normalized.nbytes())) << shape_str(shape);
+    EXPECT_EQ(0, std::memcmp(got[0].raw(), want.raw(), want.nbytes())) << shape_str(shape);
+    const Tensor reference = Session(g, int8(true)).run(feeds)[0];
+    for (int64_t i = 0; i < want.numel(); ++i)
+      ASSERT_NEAR(got[0].data<float>()[i], reference.data<float>()[i], 0.05f) << shape_str(shape) << " at " << i;
+  }
+}
+
 // Every output is within what the rounding of A and B to their quantization
 // steps explains: |a - a~| <= sA / 2 and |w - w~| <= sB / 2 give
 // |sum a w - sum a~ w~| <= sum (|a| sB / 2 + |w| sA / 2 + sA sB / 4).
