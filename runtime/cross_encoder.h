@@ -32,7 +32,8 @@
 namespace xenc {
 
 // Number format of the weight products (every MatMul with a constant 2-D
-// weight; embeddings, normalizations and attention stay fp32).
+// weight). bf16 and int8 also take attention's two products in bf16 (fp32
+// sums); embeddings, normalizations and the softmax stay fp32.
 enum class Precision {
   fp32,
   bf16,  // weights rounded to bfloat16 at load, activations at run time; sums in fp32

@@ -11,8 +11,11 @@
 // Q K^T and the weighted sum of V) in bf16, with float sums: at 128
 // tokens they are a twentieth of a float layer's products but take a fifth
 // of an int8 layer's product time, and their operands (activations, and
-// softmax weights in [0, 1]) keep 8 bits of relative precision in bf16. The MultiHeadAttention and Attention nodes
-// get the attribute kAttentionProductPrecision = "bf16".
+// softmax weights in [0, 1]) keep 8 bits of relative precision in bf16.
+// The MultiHeadAttention and Attention nodes get the attribute
+// kAttentionProductPrecision = "bf16". int8 sessions then also merge the
+// products of one A, hand quantized rows from product to product and from
+// layer normalization to product (ops/common/quantized_mat_mul_attributes.h).
 // The prepared copy replaces the original unless something else still reads
 // it (then both stay). A GELU (com.microsoft Gelu or BiasGelu) that alone
 // reads the product's output is folded in (the bias input and activation

@@ -33,7 +33,8 @@ void add_model_options(CLI::App& cmd, ModelArgs& args) {
       ->check(CLI::Range(size_t{1}, size_t{1} << 20));
   cmd.add_option("--precision", args.precision,
                  "Weight products: fp32; bf16 (weights and activations rounded to bfloat16, sums in fp32); or int8 "
-                 "(weights quantized per column at load, activations per row)")
+                 "(weights quantized per column at load, activations per row); bf16 and int8 also run attention's "
+                 "products in bf16")
       ->check(CLI::IsMember({"fp32", "bf16", "int8"}))
       ->capture_default_str();
   cmd.add_option("--activation", args.activation,
