@@ -1,13 +1,14 @@
 // Float MultiHeadAttention and Attention (com.microsoft): one oneTBB task per
-// (batch, head). A task computes the head's scores S x L = Q_h K_h^T with
-// a packed GEMM kernel (K_h^T and V_h packed into its thread's scratch:
-// the products are too small for a BLAS call's overheads) into that
-// scratch (no [B, heads, S, L] tensor), scales them, adds the key mask and
-// the key term of the projection biases, takes the vector softmax of each
-// row and multiplies by V_h straight into the output columns of the head.
-// The two products run on float operands, or on bf16 ones (packed_bgemm.h,
-// sums in float) when the node's product_precision says so: sessions of
-// bf16 and int8 precision set it (ops/fast/weight_packing.h).
+// (batch, head), or per batch row when bf16 products have a row for every
+// thread. A head's scores S x L = Q_h K_h^T come from a packed GEMM kernel
+// (K_h^T and V_h packed into its thread's scratch: the products are too
+// small for a BLAS call's overheads) into that scratch (no [B, heads, S, L]
+// tensor); one softmax row kernel scales them and adds the key mask and the
+// key term of the projection biases on the way; the weights multiply V_h
+// straight into the output columns of the head. The two products run on
+// float operands, or on bf16 ones (packed_bgemm.h, sums in float) when the
+// node's kAttentionProductPrecision attribute says so: sessions of bf16 and
+// int8 precision set it (ops/fast/weight_packing.h).
 #include <oneapi/tbb/task_arena.h>
 
 #include <algorithm>
