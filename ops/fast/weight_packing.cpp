@@ -74,6 +74,14 @@ bool use_bf16_attention_products(Graph& graph) {
   return any;
 }
 
+// Removes the nodes at these indices, keeping the others' order.
+void erase_nodes(Graph& graph, const std::set<size_t>& indices) {
+  std::vector<Node> kept;
+  for (size_t i = 0; i < graph.nodes.size(); ++i)
+    if (!indices.count(i)) kept.push_back(std::move(graph.nodes[i]));
+  graph.nodes = std::move(kept);
+}
+
 // Where each packed product takes its bias.
 size_t bias_input(const Node& node) { return node.op_type == "QuantizedMatMul" ? 5 : 2; }
 
@@ -115,10 +123,7 @@ bool fuse_gelu_into_packed_mat_muls(Graph& graph) {
     node.outputs = gelu.outputs;
     fused.insert(readers[0]);
   }
-  std::vector<Node> kept;
-  for (size_t i = 0; i < graph.nodes.size(); ++i)
-    if (!fused.count(i)) kept.push_back(std::move(graph.nodes[i]));
-  graph.nodes = std::move(kept);
+  erase_nodes(graph, fused);
   return !fused.empty();
 }
 
@@ -169,10 +174,7 @@ bool merge_quantized_mat_muls_of_one_a(Graph& graph) {
     first.attrs["n"] = int_attribute(std::accumulate(widths.begin(), widths.end(), int64_t{0}));
     first.attrs["output_widths"] = ints_attribute(widths);
   }
-  std::vector<Node> kept;
-  for (size_t i = 0; i < graph.nodes.size(); ++i)
-    if (!merged.count(i)) kept.push_back(std::move(graph.nodes[i]));
-  graph.nodes = std::move(kept);
+  erase_nodes(graph, merged);
   return !merged.empty();
 }
 
