@@ -5,7 +5,9 @@ usage: train_kill_test.py XENC MODEL_DIR PAIR_FILE WORK_DIR
 
 A reference run trains MODEL_DIR for 3 epochs on the first 60 lines of PAIR_FILE and is timed. Then runs of
 the same settings are killed (SIGKILL) at moments spread evenly over that time (16 of them, then finer
-spreads until a kill has landed inside a checkpoint write, 64 kills at most). After each kill:
+spreads until a kill has landed inside a checkpoint write, 64 kills at most; then, if none has yet, up to 16
+kills the moment a checkpoint's temporary directory appears, so that a slow build, e.g. under a sanitizer,
+still gets one). After each kill:
   - the newest complete checkpoint (CHECKPOINTS/epoch-N) must be a usable model
     directory: `xenc score` runs on it;
   - `xenc train --resume` (or a fresh run when no checkpoint was complete) must
@@ -30,6 +32,15 @@ def train_command(xenc, model, train, out, resume=False):
     return command + (["--resume"] if resume else [])
 
 
+def kill_when_writing(process, checkpoints):
+    """Kills the run as soon as a checkpoint's temporary directory exists (or when it ends)."""
+    while process.poll() is None:
+        if checkpoints.exists() and any(checkpoints.glob(".epoch-*.tmp-*")):
+            break
+        time.sleep(0.0005)
+    process.send_signal(signal.SIGKILL)
+
+
 def main():
     xenc, model, pairs, work = sys.argv[1:5]
     work = pathlib.Path(work)
@@ -48,6 +59,7 @@ def main():
 
     delays = [duration * (i + 0.5) / 16 for i in range(16)]
     delays += [duration * (i + 0.25) / 48 for i in range(48)]
+    delays += [None] * 16  # targeted: kill during a checkpoint write
     during_write = 0
     failures = []
     for attempt, delay in enumerate(delays):
@@ -56,8 +68,11 @@ def main():
         out = work / f"run{attempt}"
         checkpoints = pathlib.Path(str(out) + ".checkpoints")
         process = subprocess.Popen(train_command(xenc, model, train, str(out)), stdout=subprocess.DEVNULL)
-        time.sleep(delay)
-        process.send_signal(signal.SIGKILL)
+        if delay is None:
+            kill_when_writing(process, checkpoints)
+        else:
+            time.sleep(delay)
+            process.send_signal(signal.SIGKILL)
         process.wait()
         if out.exists():
             shutil.rmtree(out)
