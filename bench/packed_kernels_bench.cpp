@@ -43,7 +43,8 @@ int main(int argc, char** argv) {
     convert_to_bf16(a.data(), a_bf16.data(), a.size());
     pack_bgemm_weights(b.data(), s.k, s.n, packed_bf16.data());
     const PackedBgemmBlock bf16{a_bf16.data(), s.k, packed_bf16.data(), s.k, s.n, c.data(), s.n, s.m, 0, bgemm_panel_count(s.n)};
-    for (BgemmPath path : {BgemmPath::scalar, BgemmPath::avx2, BgemmPath::avx512, BgemmPath::avx512_bf16})
+    for (BgemmPath path :
+         {BgemmPath::scalar, BgemmPath::avx2, BgemmPath::avx512, BgemmPath::avx512_bf16, BgemmPath::amx})
       if (bgemm_path_supported(path) && (path != BgemmPath::scalar || s.m <= 64))
         row("bf16", bgemm_path_name(path), [&] { packed_bgemm_kernel(path)(bf16); });
 
@@ -52,7 +53,7 @@ int main(int argc, char** argv) {
     std::vector<int32_t> c_s32(c.size());
     pack_qgemm_weights(b_s8.data(), s.k, s.n, packed_s8.data());
     const PackedQgemmBlock int8{a_u8.data(), s.k, packed_s8.data(), s.k, s.n, c_s32.data(), s.n, s.m, 0, qgemm_panel_count(s.n)};
-    for (QgemmPath path : {QgemmPath::scalar, QgemmPath::avx2, QgemmPath::avx512_vnni})
+    for (QgemmPath path : {QgemmPath::scalar, QgemmPath::avx2, QgemmPath::avx512_vnni, QgemmPath::amx})
       if (qgemm_path_supported(path) && (path != QgemmPath::scalar || s.m <= 64))
         row("int8", qgemm_path_name(path), [&] { packed_qgemm_kernel(path)(int8); });
   }

@@ -1,6 +1,8 @@
 #include "ops/common/isa.h"
 
 #include <cpuid.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include <cstdint>
 #include <cstdlib>
@@ -30,6 +32,18 @@ uint64_t xcr0() {
   return (static_cast<uint64_t>(hi) << 32) | lo;
 }
 
+// Linux (5.16 on) enables the tile data state per process, on request;
+// without it the first tile instruction faults.
+bool amx_permitted() {
+#if defined(__linux__) && defined(SYS_arch_prctl)
+  constexpr int kRequestPermission = 0x1023;  // ARCH_REQ_XCOMP_PERM
+  constexpr int kTileData = 18;               // XFEATURE_XTILEDATA
+  return syscall(SYS_arch_prctl, kRequestPermission, kTileData) == 0;
+#else
+  return false;
+#endif
+}
+
 CpuFeatures detect() {
   CpuFeatures f;
   const CpuidRegs leaf1 = cpuid(1, 0);
@@ -43,10 +57,13 @@ CpuFeatures detect() {
                     bit(leaf7.ebx, 5) /* AVX2 */;
   const bool avx512 = avx2 && os_saves_zmm && bit(leaf7.ebx, 16) /* F */ && bit(leaf7.ebx, 17) /* DQ */ &&
                       bit(leaf7.ebx, 30) /* BW */ && bit(leaf7.ebx, 31) /* VL */;
-  f.best = avx512 ? Isa::avx512 : avx2 ? Isa::avx2 : Isa::scalar;
   f.avx512_vnni = avx512 && bit(leaf7.ecx, 11);
   f.avx512_bf16 = avx512 && bit(leaf7_1.eax, 5);
   f.avx_vnni = avx2 && bit(leaf7_1.eax, 4);
+  const bool os_saves_tiles = (xcr & 0x60000) == 0x60000;  // XTILECFG and XTILEDATA
+  f.amx = f.avx512_vnni && f.avx512_bf16 && os_saves_tiles && bit(leaf7.edx, 22) /* AMX-BF16 */ && bit(leaf7.edx, 24) /* AMX-TILE */ &&
+          bit(leaf7.edx, 25) /* AMX-INT8 */ && amx_permitted();
+  f.best = f.amx ? Isa::amx : avx512 ? Isa::avx512 : avx2 ? Isa::avx2 : Isa::scalar;
   return f;
 }
 
@@ -56,7 +73,7 @@ Isa select() {
   if (!forced) return best;
   const std::optional<Isa> isa = parse_isa(forced);
   if (!isa) {
-    std::cerr << "xenc: error: XENC_ISA='" << forced << "' is not one of scalar, avx2, avx512; ignoring it and using "
+    std::cerr << "xenc: error: XENC_ISA='" << forced << "' is not one of scalar, avx2, avx512, amx; ignoring it and using "
               << isa_name(best) << "\n";
     return best;
   }
@@ -82,12 +99,13 @@ const char* isa_name(Isa isa) {
     case Isa::scalar: return "scalar";
     case Isa::avx2: return "avx2";
     case Isa::avx512: return "avx512";
+    case Isa::amx: return "amx";
   }
   return "?";
 }
 
 std::optional<Isa> parse_isa(std::string_view name) {
-  for (Isa isa : {Isa::scalar, Isa::avx2, Isa::avx512})
+  for (Isa isa : {Isa::scalar, Isa::avx2, Isa::avx512, Isa::amx})
     if (name == isa_name(isa)) return isa;
   return std::nullopt;
 }

@@ -1,8 +1,8 @@
 // Which vector instruction set the fast kernels use. Detected once from
 // CPUID plus XGETBV (the CPU having AVX-512 is not enough: the OS must also
 // save the wider register state across context switches), then capped by
-// the environment variable XENC_ISA=scalar|avx2|avx512 to force a slower
-// path for comparisons. Tests call each ISA's kernels directly.
+// the environment variable XENC_ISA=scalar|avx2|avx512|amx to force a
+// slower path for comparisons. Tests call each ISA's kernels directly.
 #pragma once
 
 #include <optional>
@@ -15,6 +15,7 @@ enum class Isa {
   scalar,  // portable C++, the exact fallback
   avx2,    // AVX2 + FMA
   avx512,  // AVX-512 F + BW + DQ + VL
+  amx,     // avx512 plus AMX tiles for int8 and bf16 products (the vector kernels stay avx512's)
 };
 
 struct CpuFeatures {
@@ -22,6 +23,9 @@ struct CpuFeatures {
   bool avx512_vnni = false;  // vpdpbusd on 512-bit registers (int8 GEMM)
   bool avx_vnni = false;     // vpdpbusd on 256-bit registers, VEX encoded
   bool avx512_bf16 = false;  // vdpbf16ps (bf16 GEMM)
+  // AMX-TILE, -INT8 and -BF16, their tile state saved by the OS, and this
+  // process granted its use (Linux asks each process to request it).
+  bool amx = false;
 };
 
 // Read once, on first use.

@@ -12,6 +12,7 @@ extern const F32RowKernels kF32RowKernelsAvx512;
 const F32RowKernels& f32_row_kernels(Isa isa) {
   assert(isa_supported(isa));
   switch (isa) {
+    case Isa::amx:  // float kernels: AMX adds none
     case Isa::avx512: return kF32RowKernelsAvx512;
     case Isa::avx2: return kF32RowKernelsAvx2;
     case Isa::scalar: break;

@@ -8,7 +8,7 @@
 
 namespace xenc {
 
-int64_t bgemm_padded_depth(int64_t k) { return (k + kBDepthPair - 1) / kBDepthPair * kBDepthPair; }
+int64_t bgemm_padded_depth(int64_t k) { return (k + kBDepthBlock - 1) / kBDepthBlock * kBDepthBlock; }
 
 int64_t bgemm_panel_count(int64_t n) { return (n + kBPanelWidth - 1) / kBPanelWidth; }
 
@@ -25,16 +25,12 @@ void pack_bgemm_weights(const float* b, int64_t k, int64_t n, uint16_t* packed) 
 void pack_bgemm_rows(const uint16_t* b, int64_t ld, int64_t k, int64_t n, uint16_t* packed) {
   for (int64_t panel = 0; panel < bgemm_panel_count(n); ++panel) {
     const int64_t first = panel * kBPanelWidth, width = std::min(kBPanelWidth, n - first);
-    for (int64_t row = 0; row < k; row += kBDepthPair) {
-      // Rows `row` and `row + 1` interleaved, column by column (a missing
-      // second row and the columns past n as zeros).
-      const uint16_t* even = b + row * ld + first;
-      const uint16_t* odd = row + 1 < k ? even + ld : nullptr;
-      for (int64_t j = 0; j < width; ++j) {
-        packed[2 * j] = even[j];
-        packed[2 * j + 1] = odd ? odd[j] : uint16_t{0};
-      }
-      std::fill(packed + 2 * width, packed + kBDepthPair * kBPanelWidth, uint16_t{0});
+    for (int64_t row = 0; row < bgemm_padded_depth(k); row += kBDepthPair) {
+      // Rows `row` and `row + 1` interleaved, column by column (rows past k
+      // and the columns past n as zeros).
+      std::fill(packed, packed + kBDepthPair * kBPanelWidth, uint16_t{0});
+      for (int64_t pair_row = row; pair_row < std::min(row + kBDepthPair, k); ++pair_row)
+        for (int64_t j = 0; j < width; ++j) packed[2 * j + pair_row - row] = b[pair_row * ld + first + j];
       packed += kBDepthPair * kBPanelWidth;
     }
   }
@@ -43,14 +39,15 @@ void pack_bgemm_rows(const uint16_t* b, int64_t ld, int64_t k, int64_t n, uint16
 void pack_bgemm_transposed(const uint16_t* b_t, int64_t ld, int64_t k, int64_t n, uint16_t* packed) {
   for (int64_t panel = 0; panel < bgemm_panel_count(n); ++panel) {
     const int64_t first = panel * kBPanelWidth, width = std::min(kBPanelWidth, n - first);
-    for (int64_t row = 0; row < k; row += kBDepthPair) {
-      // Each column's pair is two adjacent values of one row of B^T.
+    for (int64_t row = 0; row < bgemm_padded_depth(k); row += kBDepthPair) {
+      // Each column's pair is two adjacent values of one row of B^T (rows
+      // past k and the columns past n as zeros).
+      std::fill(packed, packed + kBDepthPair * kBPanelWidth, uint16_t{0});
       for (int64_t j = 0; j < width; ++j) {
-        const uint16_t* pair = b_t + (first + j) * ld + row;
-        packed[2 * j] = pair[0];
-        packed[2 * j + 1] = row + 1 < k ? pair[1] : uint16_t{0};
+        const uint16_t* column = b_t + (first + j) * ld;
+        if (row < k) packed[2 * j] = column[row];
+        if (row + 1 < k) packed[2 * j + 1] = column[row + 1];
       }
-      std::fill(packed + 2 * width, packed + kBDepthPair * kBPanelWidth, uint16_t{0});
       packed += kBDepthPair * kBPanelWidth;
     }
   }
@@ -58,6 +55,7 @@ void pack_bgemm_transposed(const uint16_t* b_t, int64_t ld, int64_t k, int64_t n
 
 bool bgemm_path_supported(BgemmPath path) {
   switch (path) {
+    case BgemmPath::amx: return isa_supported(Isa::amx);
     case BgemmPath::avx512_bf16: return isa_supported(Isa::avx512) && cpu_features().avx512_bf16;
     case BgemmPath::avx512: return isa_supported(Isa::avx512);
     case BgemmPath::avx2: return isa_supported(Isa::avx2);
@@ -68,6 +66,7 @@ bool bgemm_path_supported(BgemmPath path) {
 
 const char* bgemm_path_name(BgemmPath path) {
   switch (path) {
+    case BgemmPath::amx: return "amx";
     case BgemmPath::avx512_bf16: return "avx512_bf16";
     case BgemmPath::avx512: return "avx512";
     case BgemmPath::avx2: return "avx2";
@@ -79,6 +78,7 @@ const char* bgemm_path_name(BgemmPath path) {
 PackedBgemmFn packed_bgemm_kernel(BgemmPath path) {
   assert(bgemm_path_supported(path));
   switch (path) {
+    case BgemmPath::amx: return packed_bgemm_amx;
     case BgemmPath::avx512_bf16: return packed_bgemm_avx512_bf16;
     case BgemmPath::avx512: return packed_bgemm_avx512;
     case BgemmPath::avx2: return packed_bgemm_avx2;
@@ -89,11 +89,13 @@ PackedBgemmFn packed_bgemm_kernel(BgemmPath path) {
 
 Bf16ConvertFn bf16_converter(BgemmPath path) {
   assert(bgemm_path_supported(path));
-  return path == BgemmPath::avx512_bf16 ? convert_to_bf16_avx512_bf16 : convert_to_bf16_scalar;
+  const bool native = path == BgemmPath::avx512_bf16 || path == BgemmPath::amx;
+  return native ? convert_to_bf16_avx512_bf16 : convert_to_bf16_scalar;
 }
 
 BgemmPath selected_bgemm_path() {
   const Isa isa = selected_isa();
+  if (isa == Isa::amx) return BgemmPath::amx;
   if (isa == Isa::avx512) return cpu_features().avx512_bf16 ? BgemmPath::avx512_bf16 : BgemmPath::avx512;
   return isa == Isa::avx2 ? BgemmPath::avx2 : BgemmPath::scalar;
 }

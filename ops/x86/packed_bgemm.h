@@ -2,17 +2,18 @@
 // B (bf16, K x N), bf16 held as its 16 bits (the upper half of a float's),
 // with B packed once into panels of 16 columns whose depth runs in pairs
 // (the operand layout of vdpbf16ps): pair g of panel p holds, column by
-// column, B's 2 values of rows 2g and 2g + 1 (64 bytes). Depth and columns
-// are zero-padded, so a panel is whole.
+// column, B's 2 values of rows 2g and 2g + 1 (64 bytes). Columns are
+// zero-padded, so a panel is whole, and so is depth, to whole blocks of 32
+// (an AMX tile's depth: 16 pairs of one panel make a tile, read in place).
 //
 // Every path computes each element of C the same way, whichever tile, block
 // or thread it falls in: from zero, over the pairs in increasing order,
 // acc = fma(a[2g+1], b[2g+1], acc) and then acc = fma(a[2g], b[2g], acc),
 // the order vdpbf16ps documents. A product of two bf16 values is exact in
 // float, so each step rounds once, and the emulated paths (scalar, avx2,
-// avx512) give the same bits. The native path (avx512_bf16) reads denormal
-// inputs as zero and flushes denormal results, and a CPU may round inside a
-// pair differently; it agrees within the rounding of the sums.
+// avx512) give the same bits. The native paths (avx512_bf16, amx) read
+// denormal inputs as zero and flush denormal results, and a CPU may round
+// inside a pair differently; they agree within the rounding of the sums.
 #pragma once
 
 #include <cstddef>
@@ -25,8 +26,9 @@ namespace xenc {
 
 constexpr int64_t kBPanelWidth = 16;
 constexpr int64_t kBDepthPair = 2;
+constexpr int64_t kBDepthBlock = 32;
 
-// Depth rounded up to whole pairs.
+// Depth rounded up to whole blocks.
 int64_t bgemm_padded_depth(int64_t k);
 int64_t bgemm_panel_count(int64_t n);
 // bf16 values of B packed: panels x padded depth x 16.
@@ -47,17 +49,18 @@ using PackedBgemmFn = void (*)(const PackedBgemmBlock& block);
 using Bf16ConvertFn = void (*)(const float* src, uint16_t* dst, size_t count);
 
 // The paths: portable C++; AVX2 and AVX-512 widening bf16 to float (a
-// shift by 16) for FMA; AVX-512 BF16 (vdpbf16ps).
-enum class BgemmPath { scalar, avx2, avx512, avx512_bf16 };
+// shift by 16) for FMA; AVX-512 BF16 (vdpbf16ps); AMX tiles (tdpbf16ps).
+enum class BgemmPath { scalar, avx2, avx512, avx512_bf16, amx };
 
 void packed_bgemm_scalar(const PackedBgemmBlock& block);
 void packed_bgemm_avx2(const PackedBgemmBlock& block);
 void packed_bgemm_avx512(const PackedBgemmBlock& block);
 void packed_bgemm_avx512_bf16(const PackedBgemmBlock& block);
+void packed_bgemm_amx(const PackedBgemmBlock& block);
 
 // Rounds floats to bf16, to nearest even, as to_bfloat16 (graph/dtype.h)
-// does (NaN stays NaN, quieted). The portable one serves every path but
-// avx512_bf16, which has vcvtne2ps2bf16.
+// does (NaN stays NaN, quieted). The portable one serves the emulated
+// paths; avx512_bf16 and amx have vcvtne2ps2bf16.
 void convert_to_bf16_scalar(const float* src, uint16_t* dst, size_t count);
 void convert_to_bf16_avx512_bf16(const float* src, uint16_t* dst, size_t count);
 
@@ -66,8 +69,9 @@ const char* bgemm_path_name(BgemmPath path);
 // The kernel and the conversion of `path`, which the CPU must support.
 PackedBgemmFn packed_bgemm_kernel(BgemmPath path);
 Bf16ConvertFn bf16_converter(BgemmPath path);
-// The best path within selected_isa() (XENC_ISA=avx2 forces the AVX2 path,
-// XENC_ISA=scalar the portable one).
+// The best path within selected_isa() (XENC_ISA=avx512 forces the AVX-512
+// BF16 path where there is one, XENC_ISA=avx2 the AVX2 one, XENC_ISA=scalar
+// the portable one).
 BgemmPath selected_bgemm_path();
 PackedBgemmFn packed_bgemm_kernel();
 // Rounds with the selected path's conversion.

@@ -5,7 +5,7 @@
 
 namespace xenc {
 
-int64_t qgemm_padded_depth(int64_t k) { return (k + kQDepthGroup - 1) / kQDepthGroup * kQDepthGroup; }
+int64_t qgemm_padded_depth(int64_t k) { return (k + kQDepthBlock - 1) / kQDepthBlock * kQDepthBlock; }
 
 int64_t qgemm_panel_count(int64_t n) { return (n + kQPanelWidth - 1) / kQPanelWidth; }
 
@@ -24,6 +24,7 @@ void pack_qgemm_weights(const int8_t* b, int64_t k, int64_t n, int8_t* packed) {
 
 bool qgemm_path_supported(QgemmPath path) {
   switch (path) {
+    case QgemmPath::amx: return isa_supported(Isa::amx);
     case QgemmPath::avx512_vnni: return isa_supported(Isa::avx512) && cpu_features().avx512_vnni;
     case QgemmPath::avx2: return isa_supported(Isa::avx2);
     case QgemmPath::scalar: break;
@@ -33,6 +34,7 @@ bool qgemm_path_supported(QgemmPath path) {
 
 const char* qgemm_path_name(QgemmPath path) {
   switch (path) {
+    case QgemmPath::amx: return "amx";
     case QgemmPath::avx512_vnni: return "avx512_vnni";
     case QgemmPath::avx2: return "avx2";
     case QgemmPath::scalar: break;
@@ -43,6 +45,7 @@ const char* qgemm_path_name(QgemmPath path) {
 PackedQgemmFn packed_qgemm_kernel(QgemmPath path) {
   assert(qgemm_path_supported(path));
   switch (path) {
+    case QgemmPath::amx: return packed_qgemm_amx;
     case QgemmPath::avx512_vnni: return packed_qgemm_avx512_vnni;
     case QgemmPath::avx2: return packed_qgemm_avx2;
     case QgemmPath::scalar: break;
@@ -52,6 +55,7 @@ PackedQgemmFn packed_qgemm_kernel(QgemmPath path) {
 
 QgemmPath selected_qgemm_path() {
   const Isa isa = selected_isa();
+  if (isa == Isa::amx) return QgemmPath::amx;
   if (isa == Isa::avx512 && cpu_features().avx512_vnni) return QgemmPath::avx512_vnni;
   return isa >= Isa::avx2 ? QgemmPath::avx2 : QgemmPath::scalar;
 }

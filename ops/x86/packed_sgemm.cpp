@@ -31,6 +31,7 @@ void pack_sgemm_panels(const float* b, int64_t row_stride, int64_t column_stride
 PackedSgemmFn packed_sgemm_kernel(Isa isa) {
   assert(isa_supported(isa));
   switch (isa) {
+    case Isa::amx:  // float kernels: AMX adds none
     case Isa::avx512: return packed_sgemm_avx512;
     case Isa::avx2: return packed_sgemm_avx2;
     case Isa::scalar: break;

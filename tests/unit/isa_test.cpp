@@ -6,7 +6,7 @@ namespace xenc {
 namespace {
 
 TEST(Isa, NamesRoundTrip) {
-  for (Isa isa : {Isa::scalar, Isa::avx2, Isa::avx512}) EXPECT_EQ(parse_isa(isa_name(isa)), isa);
+  for (Isa isa : {Isa::scalar, Isa::avx2, Isa::avx512, Isa::amx}) EXPECT_EQ(parse_isa(isa_name(isa)), isa);
   EXPECT_EQ(parse_isa("AVX2"), std::nullopt);
   EXPECT_EQ(parse_isa("avx512f"), std::nullopt);
   EXPECT_EQ(parse_isa(""), std::nullopt);
@@ -22,6 +22,13 @@ TEST(Isa, DetectionAgreesWithCompilerBuiltins) {
   EXPECT_EQ(isa_supported(Isa::avx512), avx512);
   EXPECT_EQ(cpu_features().avx512_vnni, avx512 && __builtin_cpu_supports("avx512vnni"));
   EXPECT_TRUE(isa_supported(Isa::scalar));
+  // AMX also needs the OS's permission, which the builtins do not ask for.
+  const bool amx_cpu = avx512 && __builtin_cpu_supports("amx-tile") && __builtin_cpu_supports("amx-int8") &&
+                       __builtin_cpu_supports("amx-bf16");
+  EXPECT_EQ(isa_supported(Isa::amx), cpu_features().amx);
+  if (cpu_features().amx) {
+    EXPECT_TRUE(amx_cpu);
+  }
 }
 
 TEST(Isa, SelectedIsSupported) { EXPECT_TRUE(isa_supported(selected_isa())); }

@@ -73,18 +73,20 @@ std::vector<float> product(BgemmPath path, const std::vector<float>& a_values, c
 }
 
 TEST(PackedBgemm, PackingPairsDepthPerColumnRoundsToBf16AndZeroPads) {
-  constexpr int64_t k = 5, n = 19;  // depth padded to 6, two panels
-  EXPECT_EQ(bgemm_padded_depth(k), 6);
+  constexpr int64_t k = 37, n = 19;  // depth padded to 64 (two AMX tile depths), two panels
+  constexpr int64_t depth = 64;
+  EXPECT_EQ(bgemm_padded_depth(k), depth);
+  EXPECT_EQ(bgemm_padded_depth(32), 32);
   EXPECT_EQ(bgemm_panel_count(n), 2);
-  EXPECT_EQ(bgemm_packed_elements(k, n), 2 * 6 * 16);
+  EXPECT_EQ(bgemm_packed_elements(k, n), 2 * depth * 16);
   std::vector<float> b(static_cast<size_t>(k * n));
   for (size_t i = 0; i < b.size(); ++i) b[i] = static_cast<float>(i + 1) * 1.001f;  // distinct, most not bf16
   const size_t size = static_cast<size_t>(bgemm_packed_elements(k, n));
   std::vector<uint16_t> packed(size + kGuard, kBf16Sentinel);
   pack_bgemm_weights(b.data(), k, n, packed.data());
   for (int64_t col = 0; col < 32; ++col)
-    for (int64_t row = 0; row < 6; ++row) {
-      const size_t at = static_cast<size_t>((col / 16) * 6 * 16 + (row / 2) * 32 + (col % 16) * 2 + row % 2);
+    for (int64_t row = 0; row < depth; ++row) {
+      const size_t at = static_cast<size_t>((col / 16) * depth * 16 + (row / 2) * 32 + (col % 16) * 2 + row % 2);
       const uint16_t want = row < k && col < n ? bf16(b[static_cast<size_t>(row * n + col)]) : uint16_t{0};
       ASSERT_EQ(packed[at], want) << "B(" << row << ", " << col << ")";
     }
@@ -95,6 +97,7 @@ TEST(PackedBgemm, SelectedPathFollowsTheSelectedIsa) {
   BgemmPath want = BgemmPath::scalar;
   if (selected_isa() == Isa::avx2) want = BgemmPath::avx2;
   if (selected_isa() == Isa::avx512) want = cpu_features().avx512_bf16 ? BgemmPath::avx512_bf16 : BgemmPath::avx512;
+  if (selected_isa() == Isa::amx) want = BgemmPath::amx;
   EXPECT_EQ(selected_bgemm_path(), want);
   EXPECT_EQ(packed_bgemm_kernel(), packed_bgemm_kernel(want));
   const std::vector<float> src = test::pseudo_random(77, 5);
@@ -127,14 +130,16 @@ TEST(PackedBgemm, EmulatedPathsGiveTheSameBits) {
 }
 
 // Denormal inputs are where the paths part: the emulated ones keep them,
-// vdpbf16ps reads them as zero (as Intel documents it). So each path also
+// vdpbf16ps and tdpbf16ps read them as zero (as Intel documents it). So each path also
 // runs its own code, not another file's tiles of the same shape.
 TEST(PackedBgemm, EmulatedPathsKeepDenormalsThatTheNativePathFlushes) {
   const Shape s{3, 20, 2, 2, 20};
   const std::vector<float> a(size_t(s.m * s.k), std::ldexp(1.0f, -133)), b(size_t(s.k * s.n), 1.0f);
-  for (BgemmPath path : {BgemmPath::scalar, BgemmPath::avx2, BgemmPath::avx512, BgemmPath::avx512_bf16}) {
+  for (BgemmPath path :
+       {BgemmPath::scalar, BgemmPath::avx2, BgemmPath::avx512, BgemmPath::avx512_bf16, BgemmPath::amx}) {
     if (!bgemm_path_supported(path)) continue;
-    const float want = path == BgemmPath::avx512_bf16 ? 0.0f : std::ldexp(1.0f, -132);
+    const bool native = path == BgemmPath::avx512_bf16 || path == BgemmPath::amx;
+    const float want = native ? 0.0f : std::ldexp(1.0f, -132);
     const std::vector<float> c = product(path, a, b, s);
     for (int64_t i = 0; i < s.m * s.n; ++i) ASSERT_EQ(c[size_t(i)], want) << bgemm_path_name(path) << " element " << i;
   }
@@ -150,8 +155,10 @@ class PackedBgemmTest : public ::testing::TestWithParam<BgemmPath> {
 
 TEST_P(PackedBgemmTest, EqualsTheProductOfSmallIntegersExactly) {
   uint32_t seed = 1;
+  // Every row count of the vector kernels' tiles, and two and three
+  // 16-row AMX tiles with short ones among them.
   for (int64_t k : {1, 2, 3, 5, 64, 67, 385})
-    for (int64_t m = 1; m <= 25; ++m)
+    for (int64_t m = 1; m <= 49; m += m < 25 ? 1 : 8)
       for (int64_t n = 1; n <= 50; ++n) {
         const Shape s{m, n, k, k + 3, n + 5};
         const std::vector<float> a = small_integers(size_t(m * k), seed++);
@@ -220,7 +227,7 @@ TEST_P(PackedBgemmTest, PanelRangesWriteTheirColumnsOnly) {
 
 INSTANTIATE_TEST_SUITE_P(PackedBgemm, PackedBgemmTest,
                          ::testing::Values(BgemmPath::scalar, BgemmPath::avx2, BgemmPath::avx512,
-                                           BgemmPath::avx512_bf16),
+                                           BgemmPath::avx512_bf16, BgemmPath::amx),
                          [](const ::testing::TestParamInfo<BgemmPath>& p) {
                            return std::string(bgemm_path_name(p.param));
                          });
@@ -268,7 +275,7 @@ TEST_P(Bf16ConvertTest, RoundsAsToBfloat16) {
 
 INSTANTIATE_TEST_SUITE_P(Bf16Convert, Bf16ConvertTest,
                          ::testing::Values(BgemmPath::scalar, BgemmPath::avx2, BgemmPath::avx512,
-                                           BgemmPath::avx512_bf16),
+                                           BgemmPath::avx512_bf16, BgemmPath::amx),
                          [](const ::testing::TestParamInfo<BgemmPath>& p) {
                            return std::string(bgemm_path_name(p.param));
                          });

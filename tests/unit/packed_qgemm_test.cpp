@@ -1,7 +1,8 @@
 // The packed int8 GEMM of ops/x86/packed_qgemm.h: the panel layout, and
 // each path against a 64-bit integer product, exactly, on shapes around its
-// tiles (depth not a multiple of 4, K = 1, columns not a multiple of 8 or
-// 16), with strided A and C and values at the ends of both ranges.
+// tiles (depth not a multiple of 4 or 64, K = 1, columns not a multiple of
+// 8 or 16, rows around one and two 16-row tiles), with strided A and C and
+// values at the ends of both ranges.
 #include "ops/x86/packed_qgemm.h"
 
 #include <gtest/gtest.h>
@@ -36,16 +37,18 @@ std::vector<int8_t> pack(const std::vector<int8_t>& b, int64_t k, int64_t n) {
 }
 
 TEST(PackedQgemm, PackingGroupsDepthByFourPerColumnAndZeroPads) {
-  constexpr int64_t k = 6, n = 19;  // depth padded to 8, two panels
-  EXPECT_EQ(qgemm_padded_depth(k), 8);
+  constexpr int64_t k = 70, n = 19;  // depth padded to 128 (two AMX tile depths), two panels
+  constexpr int64_t depth = 128;
+  EXPECT_EQ(qgemm_padded_depth(k), depth);
+  EXPECT_EQ(qgemm_padded_depth(64), 64);
   EXPECT_EQ(qgemm_panel_count(n), 2);
   std::vector<int8_t> b(static_cast<size_t>(k * n));
   for (size_t i = 0; i < b.size(); ++i) b[i] = static_cast<int8_t>(i % 120 + 1);  // nonzero
   const std::vector<int8_t> packed = pack(b, k, n);
-  ASSERT_EQ(packed.size(), size_t{2 * 8 * 16});
+  ASSERT_EQ(packed.size(), size_t{2 * depth * 16});
   for (int64_t col = 0; col < 32; ++col)
-    for (int64_t row = 0; row < 8; ++row) {
-      const size_t at = static_cast<size_t>((col / 16) * 8 * 16 + (row / 4) * 64 + (col % 16) * 4 + row % 4);
+    for (int64_t row = 0; row < depth; ++row) {
+      const size_t at = static_cast<size_t>((col / 16) * depth * 16 + (row / 4) * 64 + (col % 16) * 4 + row % 4);
       const int8_t want = row < k && col < n ? b[static_cast<size_t>(row * n + col)] : int8_t{0};
       ASSERT_EQ(packed[at], want) << "B(" << row << ", " << col << ")";
     }
@@ -62,7 +65,7 @@ class PackedQgemmTest : public ::testing::TestWithParam<QgemmPath> {
 TEST_P(PackedQgemmTest, EqualsTheIntegerProductExactly) {
   const PackedQgemmFn kernel = packed_qgemm_kernel(GetParam());
   uint32_t seed = 1;
-  for (int64_t m : {1, 5, 6, 7, 12, 13, 25})
+  for (int64_t m : {1, 5, 6, 7, 12, 13, 16, 25, 32, 47})
     for (int64_t n : {1, 7, 8, 9, 16, 17, 33, 50})
       for (int64_t k : {1, 2, 3, 4, 5, 64, 67, 385}) {
         const int64_t lda = k + 3, ldc = n + 5;
@@ -116,7 +119,7 @@ TEST_P(PackedQgemmTest, PanelRangesWriteTheirColumnsOnly) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Paths, PackedQgemmTest,
-                         ::testing::Values(QgemmPath::scalar, QgemmPath::avx2, QgemmPath::avx512_vnni),
+                         ::testing::Values(QgemmPath::scalar, QgemmPath::avx2, QgemmPath::avx512_vnni, QgemmPath::amx),
                          [](const ::testing::TestParamInfo<QgemmPath>& p) {
                            return std::string(qgemm_path_name(p.param));
                          });

@@ -399,10 +399,10 @@ TEST(QuantizedMatMul, RunsNestedInParallelTasksGiveTheSequentialResults) {
 }
 
 TEST(QuantizedMatMul, ShapeFunctionChecksTypesAndDepth) {
-  Graph g = zero_point_graph("row", 41);  // 41 rounds up to 44 in the packing, 37 to 40
+  Graph g = zero_point_graph("row", 70);  // 70 rounds up to 128 in the packing, 37 to 64
   std::string msg = error_of([&] { infer_shapes(g, OpRegistry::instance()); });
   EXPECT_TRUE(Contains(msg, "'qmm'"));
-  EXPECT_TRUE(Contains(msg, "packed B's depth vs A's last dim: 40 vs 44"));
+  EXPECT_TRUE(Contains(msg, "packed B's depth vs A's last dim: 64 vs 128"));
 
   g = zero_point_graph("row");
   g.initializers["zeros"] = Tensor(DType::kUint8, {21});

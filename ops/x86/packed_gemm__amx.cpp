@@ -1,0 +1,211 @@
+// The packed int8 and bf16 GEMMs on AMX tiles: C in tiles of 16 rows by one
+// panel (16 columns), two by two (32 x 32), from two tiles of A's rows and
+// two of the panels, a tile depth (64 int8 or 32 bf16 values) per step.
+// tdpbusd and tdpbf16ps take B in the layout the panels already have (a
+// tile row is a depth group or pair of 16 columns), and the panels' depth
+// is padded to whole tiles, so B is read in place. The tiles' rows and
+// widths are configured to each 32 x 32 block, so a short block reads and
+// writes only its own rows and columns; A's last, partial tile depth is
+// copied into a zero-padded buffer rather than read past its rows.
+// Compiled with -mamx-tile -mamx-int8 -mamx-bf16 (CMakeLists.txt).
+#include <algorithm>
+#include <cstdint>
+#include <cstring>
+#include <type_traits>
+
+#include "ops/x86/packed_bgemm.h"
+#include "ops/x86/packed_qgemm.h"
+
+namespace xenc {
+namespace {
+
+constexpr int kTileRows = 16;
+constexpr int kTileBytesPerRow = 64;
+constexpr int64_t kPanelWidth = 16;
+static_assert(kQPanelWidth == kPanelWidth && kBPanelWidth == kPanelWidth, "a C tile is one panel wide");
+
+// The tile registers: C[r][q] for A's tile r and panel q.
+enum Tile : int { kC00 = 0, kC01 = 1, kC10 = 2, kC11 = 3, kA0 = 4, kA1 = 5, kB0 = 6, kB1 = 7 };
+
+// The tile instructions, by tile number. Not GCC's _tile_* macros: they
+// paste their argument's spelling into the assembly (so only a literal
+// number works), and their loads do not tell the compiler they read memory.
+// (So no intrinsics header either.)
+template <int kTile>
+void tile_load(const void* base, int64_t stride) {
+  asm volatile("tileloadd (%0,%1,1), %%tmm%c2" ::"r"(base), "r"(stride), "i"(kTile) : "memory");
+}
+template <int kTile>
+void tile_store(void* base, int64_t stride) {
+  asm volatile("tilestored %%tmm%c2, (%0,%1,1)" ::"r"(base), "r"(stride), "i"(kTile) : "memory");
+}
+template <int kTile>
+void tile_zero() {
+  asm volatile("tilezero %%tmm%c0" ::"i"(kTile));
+}
+// C += A B: uint8 x int8 groups of four into int32, bf16 pairs into float.
+template <int kC, int kA, int kB>
+void tile_dot_uint8_int8() {
+  asm volatile("tdpbusd %%tmm%c2, %%tmm%c1, %%tmm%c0" ::"i"(kC), "i"(kA), "i"(kB));
+}
+template <int kC, int kA, int kB>
+void tile_dot_bf16() {
+  asm volatile("tdpbf16ps %%tmm%c2, %%tmm%c1, %%tmm%c0" ::"i"(kC), "i"(kA), "i"(kB));
+}
+
+// What ldtilecfg reads (palette 1).
+struct alignas(64) TileConfig {
+  uint8_t palette = 1;
+  uint8_t start_row = 0;
+  uint8_t reserved[14] = {};
+  uint16_t bytes_per_row[16] = {};
+  uint8_t rows[16] = {};
+};
+static_assert(sizeof(TileConfig) == 64);
+
+// A block's shape: rows of A's two tiles and columns of the two panels (0: tile unused).
+struct BlockShape {
+  int rows[2] = {0, 0};
+  int columns[2] = {0, 0};
+  bool operator==(const BlockShape&) const = default;
+};
+
+void configure(const BlockShape& s) {
+  TileConfig config;
+  const auto set = [&](int tile, int rows, int bytes) {
+    config.rows[tile] = static_cast<uint8_t>(rows);
+    config.bytes_per_row[tile] = static_cast<uint16_t>(rows ? bytes : 0);
+  };
+  for (int r = 0; r < 2; ++r) {
+    set(kA0 + r, s.rows[r], kTileBytesPerRow);
+    for (int q = 0; q < 2; ++q) set(kC00 + 2 * r + q, s.columns[q] ? s.rows[r] : 0, s.columns[q] * 4);
+  }
+  for (int q = 0; q < 2; ++q) set(kB0 + q, s.columns[q] ? kTileRows : 0, s.columns[q] * 4);
+  // The whole struct as the operand (GCC's _tile_loadconfig names only its
+  // first 8 bytes, so the stores to the rest could be dropped as unread).
+  asm volatile("ldtilecfg %0" ::"m"(config));
+}
+
+struct Int8Tiles {
+  using Block = PackedQgemmBlock;
+  static constexpr int64_t kDepth = kQDepthBlock;  // uint8 values in a tile row
+  static int64_t padded_depth(int64_t k) { return qgemm_padded_depth(k); }
+  template <int kC, int kA, int kB>
+  static void dot() {
+    tile_dot_uint8_int8<kC, kA, kB>();
+  }
+};
+
+struct Bf16Tiles {
+  using Block = PackedBgemmBlock;
+  static constexpr int64_t kDepth = kBDepthBlock;  // bf16 values in a tile row
+  static int64_t padded_depth(int64_t k) { return bgemm_padded_depth(k); }
+  template <int kC, int kA, int kB>
+  static void dot() {
+    tile_dot_bf16<kC, kA, kB>();
+  }
+};
+
+template <class T>
+using AValue = std::remove_const_t<std::remove_pointer_t<decltype(T::Block::a)>>;
+
+// Where one 32 x 32 block reads and writes.
+template <class T>
+struct BlockOperands {
+  const AValue<T>* a;  // the block's first row of A
+  int64_t a_stride;    // bytes
+  const AValue<T>* a_tail;  // the last tile depth of the rows, zero-padded, kDepth values apart
+  const void* b;            // the first panel's first tile
+  int64_t panel_bytes;
+  int64_t depth_tiles;  // whole tile depths in A
+  void* c;
+  int64_t c_stride;  // bytes
+};
+
+template <class T, bool kTwoRows, bool kTwoPanels>
+void multiply_block(const BlockOperands<T>& o) {
+  constexpr int64_t kBTileBytes = kTileRows * kTileBytesPerRow;
+  constexpr int64_t kABytes = sizeof(AValue<T>) * T::kDepth;
+  const auto* b = static_cast<const uint8_t*>(o.b);
+  const auto* a = reinterpret_cast<const uint8_t*>(o.a);
+  tile_zero<kC00>();
+  if constexpr (kTwoPanels) tile_zero<kC01>();
+  if constexpr (kTwoRows) tile_zero<kC10>();
+  if constexpr (kTwoRows && kTwoPanels) tile_zero<kC11>();
+  const auto step = [&](const uint8_t* a0, int64_t a_stride, const uint8_t* b0) {
+    tile_load<kA0>(a0, a_stride);
+    tile_load<kB0>(b0, kTileBytesPerRow);
+    T::template dot<kC00, kA0, kB0>();
+    if constexpr (kTwoPanels) {
+      tile_load<kB1>(b0 + o.panel_bytes, kTileBytesPerRow);
+      T::template dot<kC01, kA0, kB1>();
+    }
+    if constexpr (kTwoRows) {
+      tile_load<kA1>(a0 + kTileRows * a_stride, a_stride);
+      T::template dot<kC10, kA1, kB0>();
+      if constexpr (kTwoPanels) T::template dot<kC11, kA1, kB1>();
+    }
+  };
+  for (int64_t d = 0; d < o.depth_tiles; ++d) step(a + d * kABytes, o.a_stride, b + d * kBTileBytes);
+  if (o.a_tail) step(reinterpret_cast<const uint8_t*>(o.a_tail), kABytes, b + o.depth_tiles * kBTileBytes);
+  auto* c = static_cast<uint8_t*>(o.c);
+  constexpr int64_t kCTileWidthBytes = kPanelWidth * 4;
+  tile_store<kC00>(c, o.c_stride);
+  if constexpr (kTwoPanels) tile_store<kC01>(c + kCTileWidthBytes, o.c_stride);
+  if constexpr (kTwoRows) tile_store<kC10>(c + kTileRows * o.c_stride, o.c_stride);
+  if constexpr (kTwoRows && kTwoPanels) tile_store<kC11>(c + kTileRows * o.c_stride + kCTileWidthBytes, o.c_stride);
+}
+
+template <class T>
+void multiply(const typename T::Block& g) {
+  using A = AValue<T>;
+  constexpr int64_t kBlockRows = 2 * kTileRows;
+  const int64_t depth_tiles = g.k / T::kDepth, tail = g.k % T::kDepth;
+  const int64_t panel_bytes = T::padded_depth(g.k) * kPanelWidth * static_cast<int64_t>(sizeof(*g.packed));
+  const auto* packed = reinterpret_cast<const uint8_t*>(g.packed);
+  alignas(64) A a_tail[kBlockRows * T::kDepth];
+  BlockShape configured;  // none yet
+  for (int64_t row = 0; row < g.rows; row += kBlockRows) {
+    BlockShape shape;
+    shape.rows[0] = static_cast<int>(std::min<int64_t>(kTileRows, g.rows - row));
+    shape.rows[1] = static_cast<int>(std::clamp<int64_t>(g.rows - row - kTileRows, 0, kTileRows));
+    if (tail) {
+      std::fill(a_tail, a_tail + kBlockRows * T::kDepth, A{0});
+      for (int r = 0; r < shape.rows[0] + shape.rows[1]; ++r)
+        std::memcpy(a_tail + r * T::kDepth, g.a + (row + r) * g.lda + depth_tiles * T::kDepth, tail * sizeof(A));
+    }
+    const int64_t end = g.first_panel + g.panels;
+    for (int64_t panel = g.first_panel; panel < end; panel += 2) {
+      const int64_t first_column = panel * kPanelWidth;
+      shape.columns[0] = static_cast<int>(std::min(kPanelWidth, g.n - first_column));
+      shape.columns[1] = panel + 1 < end ? static_cast<int>(std::min(kPanelWidth, g.n - first_column - kPanelWidth)) : 0;
+      if (!(shape == configured)) {
+        configure(shape);
+        configured = shape;
+      }
+      const BlockOperands<T> o{g.a + row * g.lda,
+                               g.lda * static_cast<int64_t>(sizeof(A)),
+                               tail ? a_tail : nullptr,
+                               packed + panel * panel_bytes,
+                               panel_bytes,
+                               depth_tiles,
+                               g.c + row * g.ldc + first_column,
+                               g.ldc * 4};
+      if (shape.rows[1] && shape.columns[1]) multiply_block<T, true, true>(o);
+      else if (shape.rows[1]) multiply_block<T, true, false>(o);
+      else if (shape.columns[1]) multiply_block<T, false, true>(o);
+      else multiply_block<T, false, false>(o);
+    }
+  }
+  // Leaves the thread's tiles unconfigured, so that the OS saves no tile
+  // state for it on a context switch.
+  asm volatile("tilerelease" ::: "memory");
+}
+
+}  // namespace
+
+void packed_qgemm_amx(const PackedQgemmBlock& block) { multiply<Int8Tiles>(block); }
+
+void packed_bgemm_amx(const PackedBgemmBlock& block) { multiply<Bf16Tiles>(block); }
+
+}  // namespace xenc
