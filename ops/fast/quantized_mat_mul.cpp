@@ -49,9 +49,9 @@ void quantize_rows(const float* a, int64_t m, int64_t k, const QuantizedMatMulAt
   // Per row: each row's range, then the row at once, while it is in L1.
   if (attributes.a_mode == AQuantization::per_row) {
     each_row([&](int64_t i) {
-      const FloatRange range = kernels.min_max(a + i * k, static_cast<size_t>(k));
-      rows.quantization[i] = dynamic_uint8_quantization(range.min, range.max);
-      quantize(i);
+      const QuantizedRow row = quantize_row_by_its_range(kernels, a + i * k, k, rows.values.data() + i * k);
+      rows.quantization[i] = row.quantization;
+      rows.sums[i] = row.sum;
     });
     return;
   }

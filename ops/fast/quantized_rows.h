@@ -12,13 +12,26 @@
 
 namespace xenc {
 
-inline void quantize_row_with_params(const F32RowKernels& kernels, const float* x, int64_t n, uint8_t* values,
-                                     float* params) {
+// One row quantized by its own range (DynamicQuantizeLinear's parameters):
+// its quantization and the sum of its values.
+struct QuantizedRow {
+  Uint8Quantization quantization;
+  int32_t sum = 0;
+};
+inline QuantizedRow quantize_row_by_its_range(const F32RowKernels& kernels, const float* x, int64_t n,
+                                              uint8_t* values) {
   const FloatRange range = kernels.min_max(x, static_cast<size_t>(n));
   const Uint8Quantization q = dynamic_uint8_quantization(range.min, range.max);
-  params[0] = q.scale;
-  params[1] = q.zero_point;
-  params[2] = static_cast<float>(kernels.quantize_uint8(x, static_cast<size_t>(n), q, values));
+  return {q, static_cast<int32_t>(kernels.quantize_uint8(x, static_cast<size_t>(n), q, values))};
+}
+
+// The same, with the parameters as a QuantizedMatMul's row parameters.
+inline void quantize_row_with_params(const F32RowKernels& kernels, const float* x, int64_t n, uint8_t* values,
+                                     float* params) {
+  const QuantizedRow row = quantize_row_by_its_range(kernels, x, n, values);
+  params[0] = row.quantization.scale;
+  params[1] = row.quantization.zero_point;
+  params[2] = static_cast<float>(row.sum);
 }
 
 }  // namespace xenc
