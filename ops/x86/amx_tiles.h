@@ -1,13 +1,15 @@
-// The packed int8 and bf16 GEMMs on AMX tiles: C in tiles of 16 rows by one
-// panel (16 columns), two by two (32 x 32), from two tiles of A's rows and
-// two of the panels, a tile depth (64 int8 or 32 bf16 values) per step.
-// tdpbusd and tdpbf16ps take B in the layout the panels already have (a
-// tile row is a depth group or pair of 16 columns), and the panels' depth
-// is padded to whole tiles, so B is read in place. The tiles' rows and
-// widths are configured to each 32 x 32 block, so a short block reads and
-// writes only its own rows and columns; A's last, partial tile depth is
-// copied into a zero-padded buffer rather than read past its rows.
-// Compiled with -mamx-tile -mamx-int8 -mamx-bf16 (CMakeLists.txt).
+// The packed int8 and bf16 GEMMs on AMX tiles (packed_qgemm__amx.cpp,
+// packed_bgemm__amx.cpp): C in tiles of 16 rows by one panel (16 columns),
+// two by two (32 x 32), from two tiles of A's rows and two of the panels, a
+// tile depth (64 int8 or 32 bf16 values) per step. tdpbusd and tdpbf16ps
+// take B in the layout the panels already have (a tile row is a depth group
+// or pair of 16 columns), and the panels' depth is padded to whole tiles,
+// so B is read in place. The tiles' rows and widths are configured to each
+// 32 x 32 block, so a short block reads and writes only its own rows and
+// columns; A's last, partial tile depth is copied into a zero-padded buffer
+// rather than read past its rows. Included only by the __amx files.
+#pragma once
+
 #include <algorithm>
 #include <cstdint>
 #include <cstring>
@@ -16,8 +18,7 @@
 #include "ops/x86/packed_bgemm.h"
 #include "ops/x86/packed_qgemm.h"
 
-namespace xenc {
-namespace {
+namespace xenc::amx {
 
 constexpr int kTileRows = 16;
 constexpr int kTileBytesPerRow = 64;
@@ -32,24 +33,24 @@ enum Tile : int { kC00 = 0, kC01 = 1, kC10 = 2, kC11 = 3, kA0 = 4, kA1 = 5, kB0 
 // number works), and their loads do not tell the compiler they read memory.
 // (So no intrinsics header either.)
 template <int kTile>
-void tile_load(const void* base, int64_t stride) {
+inline void tile_load(const void* base, int64_t stride) {
   asm volatile("tileloadd (%0,%1,1), %%tmm%c2" ::"r"(base), "r"(stride), "i"(kTile) : "memory");
 }
 template <int kTile>
-void tile_store(void* base, int64_t stride) {
+inline void tile_store(void* base, int64_t stride) {
   asm volatile("tilestored %%tmm%c2, (%0,%1,1)" ::"r"(base), "r"(stride), "i"(kTile) : "memory");
 }
 template <int kTile>
-void tile_zero() {
+inline void tile_zero() {
   asm volatile("tilezero %%tmm%c0" ::"i"(kTile));
 }
 // C += A B: uint8 x int8 groups of four into int32, bf16 pairs into float.
 template <int kC, int kA, int kB>
-void tile_dot_uint8_int8() {
+inline void tile_dot_uint8_int8() {
   asm volatile("tdpbusd %%tmm%c2, %%tmm%c1, %%tmm%c0" ::"i"(kC), "i"(kA), "i"(kB));
 }
 template <int kC, int kA, int kB>
-void tile_dot_bf16() {
+inline void tile_dot_bf16() {
   asm volatile("tdpbf16ps %%tmm%c2, %%tmm%c1, %%tmm%c0" ::"i"(kC), "i"(kA), "i"(kB));
 }
 
@@ -70,7 +71,7 @@ struct BlockShape {
   bool operator==(const BlockShape&) const = default;
 };
 
-void configure(const BlockShape& s) {
+inline void configure(const BlockShape& s) {
   TileConfig config;
   const auto set = [&](int tile, int rows, int bytes) {
     config.rows[tile] = static_cast<uint8_t>(rows);
@@ -85,26 +86,6 @@ void configure(const BlockShape& s) {
   // first 8 bytes, so the stores to the rest could be dropped as unread).
   asm volatile("ldtilecfg %0" ::"m"(config));
 }
-
-struct Int8Tiles {
-  using Block = PackedQgemmBlock;
-  static constexpr int64_t kDepth = kQDepthBlock;  // uint8 values in a tile row
-  static int64_t padded_depth(int64_t k) { return qgemm_padded_depth(k); }
-  template <int kC, int kA, int kB>
-  static void dot() {
-    tile_dot_uint8_int8<kC, kA, kB>();
-  }
-};
-
-struct Bf16Tiles {
-  using Block = PackedBgemmBlock;
-  static constexpr int64_t kDepth = kBDepthBlock;  // bf16 values in a tile row
-  static int64_t padded_depth(int64_t k) { return bgemm_padded_depth(k); }
-  template <int kC, int kA, int kB>
-  static void dot() {
-    tile_dot_bf16<kC, kA, kB>();
-  }
-};
 
 template <class T>
 using AValue = std::remove_const_t<std::remove_pointer_t<decltype(T::Block::a)>>;
@@ -156,6 +137,8 @@ void multiply_block(const BlockOperands<T>& o) {
   if constexpr (kTwoRows && kTwoPanels) tile_store<kC11>(c + kTileRows * o.c_stride + kCTileWidthBytes, o.c_stride);
 }
 
+// C = A B for one block, on the tiles of T: Int8Tiles or Bf16Tiles (the
+// operand types, the tile depth and the product instruction).
 template <class T>
 void multiply(const typename T::Block& g) {
   using A = AValue<T>;
@@ -202,10 +185,4 @@ void multiply(const typename T::Block& g) {
   asm volatile("tilerelease" ::: "memory");
 }
 
-}  // namespace
-
-void packed_qgemm_amx(const PackedQgemmBlock& block) { multiply<Int8Tiles>(block); }
-
-void packed_bgemm_amx(const PackedBgemmBlock& block) { multiply<Bf16Tiles>(block); }
-
-}  // namespace xenc
+}  // namespace xenc::amx
