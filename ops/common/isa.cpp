@@ -32,8 +32,19 @@ uint64_t xcr0() {
   return (static_cast<uint64_t>(hi) << 32) | lo;
 }
 
+// XENC_ISA, when set to a valid ISA below amx, keeps xenc off AMX, and
+// then it does not ask for the tiles either (amx_permitted()).
+bool amx_allowed_by_environment() {
+  const char* forced = std::getenv("XENC_ISA");
+  const std::optional<Isa> isa = forced ? parse_isa(forced) : std::nullopt;
+  return !isa || *isa == Isa::amx;
+}
+
 // Linux (5.16 on) enables the tile data state per process, on request;
-// without it the first tile instruction faults.
+// without it the first tile instruction faults. The grant makes every
+// signal frame of the process larger by the 8 KiB of tile data, so that a
+// sigaltstack set up later by the host program must be that much larger:
+// the reason to ask only when the tiles will be used.
 bool amx_permitted() {
 #if defined(__linux__) && defined(SYS_arch_prctl)
   constexpr int kRequestPermission = 0x1023;  // ARCH_REQ_XCOMP_PERM
@@ -61,8 +72,9 @@ CpuFeatures detect() {
   f.avx512_bf16 = avx512 && bit(leaf7_1.eax, 5);
   f.avx_vnni = avx2 && bit(leaf7_1.eax, 4);
   const bool os_saves_tiles = (xcr & 0x60000) == 0x60000;  // XTILECFG and XTILEDATA
-  f.amx = f.avx512_vnni && f.avx512_bf16 && os_saves_tiles && bit(leaf7.edx, 22) /* AMX-BF16 */ && bit(leaf7.edx, 24) /* AMX-TILE */ &&
-          bit(leaf7.edx, 25) /* AMX-INT8 */ && amx_permitted();
+  const bool amx_cpu = f.avx512_vnni && f.avx512_bf16 && os_saves_tiles && bit(leaf7.edx, 22) /* AMX-BF16 */ &&
+                       bit(leaf7.edx, 24) /* AMX-TILE */ && bit(leaf7.edx, 25) /* AMX-INT8 */;
+  f.amx = amx_cpu && amx_allowed_by_environment() && amx_permitted();
   f.best = f.amx ? Isa::amx : avx512 ? Isa::avx512 : avx2 ? Isa::avx2 : Isa::scalar;
   return f;
 }

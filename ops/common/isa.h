@@ -24,7 +24,8 @@ struct CpuFeatures {
   bool avx_vnni = false;     // vpdpbusd on 256-bit registers, VEX encoded
   bool avx512_bf16 = false;  // vdpbf16ps (bf16 GEMM)
   // AMX-TILE, -INT8 and -BF16, their tile state saved by the OS, and this
-  // process granted its use (Linux asks each process to request it).
+  // process granted its use (Linux asks each process to request it; xenc
+  // asks unless XENC_ISA is set below amx, and is false then).
   bool amx = false;
 };
 

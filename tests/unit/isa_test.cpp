@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdlib>
+#include <optional>
+
 namespace xenc {
 namespace {
 
@@ -32,6 +35,16 @@ TEST(Isa, DetectionAgreesWithCompilerBuiltins) {
 }
 
 TEST(Isa, SelectedIsSupported) { EXPECT_TRUE(isa_supported(selected_isa())); }
+
+// Capped below amx (ctest's forced_isa tests), xenc neither uses the tiles
+// nor asks the OS for them.
+TEST(Isa, CapBelowAmxLeavesTheTilesAlone) {
+  const char* forced = std::getenv("XENC_ISA");
+  const std::optional<Isa> cap = forced ? parse_isa(forced) : std::nullopt;
+  if (!cap || *cap == Isa::amx) GTEST_SKIP() << "XENC_ISA does not cap below amx";
+  EXPECT_FALSE(cpu_features().amx);
+  EXPECT_LE(selected_isa(), *cap);
+}
 
 }  // namespace
 }  // namespace xenc
