@@ -87,15 +87,37 @@ inline void configure(const BlockShape& s) {
   asm volatile("ldtilecfg %0" ::"m"(config));
 }
 
-template <class T>
-using AValue = std::remove_const_t<std::remove_pointer_t<decltype(T::Block::a)>>;
+// Which product a block is: uint8 x int8 into int32, or bf16 pairs into float.
+template <class Block>
+constexpr bool kInt8 = std::is_same_v<Block, PackedQgemmBlock>;
+
+// A's values in one tile row (64 bytes).
+template <class Block>
+constexpr int64_t kDepth = kInt8<Block> ? kQDepthBlock : kBDepthBlock;
+
+template <class Block>
+int64_t padded_depth(int64_t k) {
+  return kInt8<Block> ? qgemm_padded_depth(k) : bgemm_padded_depth(k);
+}
+
+template <class Block, int kC, int kA, int kB>
+void tile_dot() {
+  if constexpr (kInt8<Block>) {
+    tile_dot_uint8_int8<kC, kA, kB>();
+  } else {
+    tile_dot_bf16<kC, kA, kB>();
+  }
+}
+
+template <class Block>
+using AValue = std::remove_const_t<std::remove_pointer_t<decltype(Block::a)>>;
 
 // Where one 32 x 32 block reads and writes.
-template <class T>
+template <class Block>
 struct BlockOperands {
-  const AValue<T>* a;  // the block's first row of A
+  const AValue<Block>* a;  // the block's first row of A
   int64_t a_stride;    // bytes
-  const AValue<T>* a_tail;  // the last tile depth of the rows, zero-padded, kDepth values apart
+  const AValue<Block>* a_tail;  // the last tile depth of the rows, zero-padded, kDepth values apart
   const void* b;            // the first panel's first tile
   int64_t panel_bytes;
   int64_t depth_tiles;  // whole tile depths in A
@@ -103,10 +125,10 @@ struct BlockOperands {
   int64_t c_stride;  // bytes
 };
 
-template <class T, bool kTwoRows, bool kTwoPanels>
-void multiply_block(const BlockOperands<T>& o) {
+template <class Block, bool kTwoRows, bool kTwoPanels>
+void multiply_block(const BlockOperands<Block>& o) {
   constexpr int64_t kBTileBytes = kTileRows * kTileBytesPerRow;
-  constexpr int64_t kABytes = sizeof(AValue<T>) * T::kDepth;
+  constexpr int64_t kABytes = sizeof(AValue<Block>) * kDepth<Block>;
   const auto* b = static_cast<const uint8_t*>(o.b);
   const auto* a = reinterpret_cast<const uint8_t*>(o.a);
   tile_zero<kC00>();
@@ -116,15 +138,15 @@ void multiply_block(const BlockOperands<T>& o) {
   const auto step = [&](const uint8_t* a0, int64_t a_stride, const uint8_t* b0) {
     tile_load<kA0>(a0, a_stride);
     tile_load<kB0>(b0, kTileBytesPerRow);
-    T::template dot<kC00, kA0, kB0>();
+    tile_dot<Block, kC00, kA0, kB0>();
     if constexpr (kTwoPanels) {
       tile_load<kB1>(b0 + o.panel_bytes, kTileBytesPerRow);
-      T::template dot<kC01, kA0, kB1>();
+      tile_dot<Block, kC01, kA0, kB1>();
     }
     if constexpr (kTwoRows) {
       tile_load<kA1>(a0 + kTileRows * a_stride, a_stride);
-      T::template dot<kC10, kA1, kB0>();
-      if constexpr (kTwoPanels) T::template dot<kC11, kA1, kB1>();
+      tile_dot<Block, kC10, kA1, kB0>();
+      if constexpr (kTwoPanels) tile_dot<Block, kC11, kA1, kB1>();
     }
   };
   for (int64_t d = 0; d < o.depth_tiles; ++d) step(a + d * kABytes, o.a_stride, b + d * kBTileBytes);
@@ -137,25 +159,24 @@ void multiply_block(const BlockOperands<T>& o) {
   if constexpr (kTwoRows && kTwoPanels) tile_store<kC11>(c + kTileRows * o.c_stride + kCTileWidthBytes, o.c_stride);
 }
 
-// C = A B for one block, on the tiles of T: Int8Tiles or Bf16Tiles (the
-// operand types, the tile depth and the product instruction).
-template <class T>
-void multiply(const typename T::Block& g) {
-  using A = AValue<T>;
+// C = A B for one block of either product.
+template <class Block>
+void multiply(const Block& g) {
+  using A = AValue<Block>;
   constexpr int64_t kBlockRows = 2 * kTileRows;
-  const int64_t depth_tiles = g.k / T::kDepth, tail = g.k % T::kDepth;
-  const int64_t panel_bytes = T::padded_depth(g.k) * kPanelWidth * static_cast<int64_t>(sizeof(*g.packed));
+  const int64_t depth_tiles = g.k / kDepth<Block>, tail = g.k % kDepth<Block>;
+  const int64_t panel_bytes = padded_depth<Block>(g.k) * kPanelWidth * static_cast<int64_t>(sizeof(*g.packed));
   const auto* packed = reinterpret_cast<const uint8_t*>(g.packed);
-  alignas(64) A a_tail[kBlockRows * T::kDepth];
+  alignas(64) A a_tail[kBlockRows * kDepth<Block>];
   BlockShape configured;  // none yet
   for (int64_t row = 0; row < g.rows; row += kBlockRows) {
     BlockShape shape;
     shape.rows[0] = static_cast<int>(std::min<int64_t>(kTileRows, g.rows - row));
     shape.rows[1] = static_cast<int>(std::clamp<int64_t>(g.rows - row - kTileRows, 0, kTileRows));
     if (tail) {
-      std::fill(a_tail, a_tail + kBlockRows * T::kDepth, A{0});
+      std::fill(a_tail, a_tail + kBlockRows * kDepth<Block>, A{0});
       for (int r = 0; r < shape.rows[0] + shape.rows[1]; ++r)
-        std::memcpy(a_tail + r * T::kDepth, g.a + (row + r) * g.lda + depth_tiles * T::kDepth, tail * sizeof(A));
+        std::memcpy(a_tail + r * kDepth<Block>, g.a + (row + r) * g.lda + depth_tiles * kDepth<Block>, tail * sizeof(A));
     }
     const int64_t end = g.first_panel + g.panels;
     for (int64_t panel = g.first_panel; panel < end; panel += 2) {
@@ -166,7 +187,7 @@ void multiply(const typename T::Block& g) {
         configure(shape);
         configured = shape;
       }
-      const BlockOperands<T> o{g.a + row * g.lda,
+      const BlockOperands<Block> o{g.a + row * g.lda,
                                g.lda * static_cast<int64_t>(sizeof(A)),
                                tail ? a_tail : nullptr,
                                packed + panel * panel_bytes,
@@ -174,10 +195,10 @@ void multiply(const typename T::Block& g) {
                                depth_tiles,
                                g.c + row * g.ldc + first_column,
                                g.ldc * 4};
-      if (shape.rows[1] && shape.columns[1]) multiply_block<T, true, true>(o);
-      else if (shape.rows[1]) multiply_block<T, true, false>(o);
-      else if (shape.columns[1]) multiply_block<T, false, true>(o);
-      else multiply_block<T, false, false>(o);
+      if (shape.rows[1] && shape.columns[1]) multiply_block<Block, true, true>(o);
+      else if (shape.rows[1]) multiply_block<Block, true, false>(o);
+      else if (shape.columns[1]) multiply_block<Block, false, true>(o);
+      else multiply_block<Block, false, false>(o);
     }
   }
   // Leaves the thread's tiles unconfigured, so that the OS saves no tile

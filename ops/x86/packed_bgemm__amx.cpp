@@ -3,20 +3,7 @@
 #include "ops/x86/amx_tiles.h"
 
 namespace xenc {
-namespace {
 
-struct Bf16Tiles {
-  using Block = PackedBgemmBlock;
-  static constexpr int64_t kDepth = kBDepthBlock;  // bf16 values in a tile row
-  static int64_t padded_depth(int64_t k) { return bgemm_padded_depth(k); }
-  template <int kC, int kA, int kB>
-  static void dot() {
-    amx::tile_dot_bf16<kC, kA, kB>();
-  }
-};
-
-}  // namespace
-
-void packed_bgemm_amx(const PackedBgemmBlock& block) { amx::multiply<Bf16Tiles>(block); }
+void packed_bgemm_amx(const PackedBgemmBlock& block) { amx::multiply(block); }
 
 }  // namespace xenc
