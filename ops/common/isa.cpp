@@ -85,8 +85,8 @@ Isa select() {
   if (!forced) return best;
   const std::optional<Isa> isa = parse_isa(forced);
   if (!isa) {
-    std::cerr << "xenc: error: XENC_ISA='" << forced << "' is not one of scalar, avx2, avx512, amx; ignoring it and using "
-              << isa_name(best) << "\n";
+    std::cerr << "xenc: error: XENC_ISA='" << forced
+              << "' is not one of scalar, avx2, avx512, amx; ignoring it and using " << isa_name(best) << "\n";
     return best;
   }
   return *isa < best ? *isa : best;

@@ -115,10 +115,10 @@ using AValue = std::remove_const_t<std::remove_pointer_t<decltype(Block::a)>>;
 // Where one 32 x 32 block reads and writes.
 template <class Block>
 struct BlockOperands {
-  const AValue<Block>* a;  // the block's first row of A
-  int64_t a_stride;    // bytes
+  const AValue<Block>* a;       // the block's first row of A
+  int64_t a_stride;             // bytes
   const AValue<Block>* a_tail;  // the last tile depth of the rows, zero-padded, kDepth values apart
-  const void* b;            // the first panel's first tile
+  const void* b;                // the first panel's first tile
   int64_t panel_bytes;
   int64_t depth_tiles;  // whole tile depths in A
   void* c;
@@ -176,33 +176,35 @@ void multiply(const Block& g) {
     if (tail) {
       std::fill(a_tail, a_tail + kBlockRows * kDepth<Block>, A{0});
       for (int r = 0; r < shape.rows[0] + shape.rows[1]; ++r)
-        std::memcpy(a_tail + r * kDepth<Block>, g.a + (row + r) * g.lda + depth_tiles * kDepth<Block>, tail * sizeof(A));
+        std::memcpy(a_tail + r * kDepth<Block>, g.a + (row + r) * g.lda + depth_tiles * kDepth<Block>,
+                    tail * sizeof(A));
     }
     const int64_t end = g.first_panel + g.panels;
     for (int64_t panel = g.first_panel; panel < end; panel += 2) {
       const int64_t first_column = panel * kPanelWidth;
       shape.columns[0] = static_cast<int>(std::min(kPanelWidth, g.n - first_column));
-      shape.columns[1] = panel + 1 < end ? static_cast<int>(std::min(kPanelWidth, g.n - first_column - kPanelWidth)) : 0;
+      const int64_t second_columns = panel + 1 < end ? std::min(kPanelWidth, g.n - first_column - kPanelWidth) : 0;
+      shape.columns[1] = static_cast<int>(second_columns);
       if (!(shape == configured)) {
         configure(shape);
         configured = shape;
       }
       const BlockOperands<Block> o{g.a + row * g.lda,
-                               g.lda * static_cast<int64_t>(sizeof(A)),
-                               tail ? a_tail : nullptr,
-                               packed + panel * panel_bytes,
-                               panel_bytes,
-                               depth_tiles,
-                               g.c + row * g.ldc + first_column,
-                               g.ldc * 4};
+                                   g.lda * static_cast<int64_t>(sizeof(A)),
+                                   tail ? a_tail : nullptr,
+                                   packed + panel * panel_bytes,
+                                   panel_bytes,
+                                   depth_tiles,
+                                   g.c + row * g.ldc + first_column,
+                                   g.ldc * 4};
       if (shape.rows[1] && shape.columns[1]) multiply_block<Block, true, true>(o);
       else if (shape.rows[1]) multiply_block<Block, true, false>(o);
       else if (shape.columns[1]) multiply_block<Block, false, true>(o);
       else multiply_block<Block, false, false>(o);
     }
   }
-  // Leaves the thread's tiles unconfigured, so that the OS saves no tile
-  // state for it on a context switch.
+  // Returns the thread's tiles to their initial state, so that a context
+  // switch saves none of them.
   asm volatile("tilerelease" ::: "memory");
 }
 
