@@ -10,6 +10,18 @@ namespace xenc {
 
 int64_t bgemm_padded_depth(int64_t k) { return (k + kBDepthBlock - 1) / kBDepthBlock * kBDepthBlock; }
 
+namespace {
+
+// The pairs of a panel past k's (to the whole blocks of bgemm_padded_depth),
+// as zeros; returns the next panel's start.
+uint16_t* zero_depth_padding(int64_t k, uint16_t* packed) {
+  const int64_t pairs_written = (k + kBDepthPair - 1) / kBDepthPair;
+  const int64_t padding = (bgemm_padded_depth(k) / kBDepthPair - pairs_written) * kBDepthPair * kBPanelWidth;
+  return std::fill_n(packed, padding, uint16_t{0});
+}
+
+}  // namespace
+
 int64_t bgemm_panel_count(int64_t n) { return (n + kBPanelWidth - 1) / kBPanelWidth; }
 
 int64_t bgemm_packed_elements(int64_t k, int64_t n) {
@@ -25,31 +37,36 @@ void pack_bgemm_weights(const float* b, int64_t k, int64_t n, uint16_t* packed) 
 void pack_bgemm_rows(const uint16_t* b, int64_t ld, int64_t k, int64_t n, uint16_t* packed) {
   for (int64_t panel = 0; panel < bgemm_panel_count(n); ++panel) {
     const int64_t first = panel * kBPanelWidth, width = std::min(kBPanelWidth, n - first);
-    for (int64_t row = 0; row < bgemm_padded_depth(k); row += kBDepthPair) {
-      // Rows `row` and `row + 1` interleaved, column by column (rows past k
-      // and the columns past n as zeros).
-      std::fill(packed, packed + kBDepthPair * kBPanelWidth, uint16_t{0});
-      for (int64_t pair_row = row; pair_row < std::min(row + kBDepthPair, k); ++pair_row)
-        for (int64_t j = 0; j < width; ++j) packed[2 * j + pair_row - row] = b[pair_row * ld + first + j];
+    for (int64_t row = 0; row < k; row += kBDepthPair) {
+      // Rows `row` and `row + 1` interleaved, column by column (a missing
+      // second row and the columns past n as zeros).
+      const uint16_t* even = b + row * ld + first;
+      const uint16_t* odd = row + 1 < k ? even + ld : nullptr;
+      for (int64_t j = 0; j < width; ++j) {
+        packed[2 * j] = even[j];
+        packed[2 * j + 1] = odd ? odd[j] : uint16_t{0};
+      }
+      std::fill(packed + 2 * width, packed + kBDepthPair * kBPanelWidth, uint16_t{0});
       packed += kBDepthPair * kBPanelWidth;
     }
+    packed = zero_depth_padding(k, packed);
   }
 }
 
 void pack_bgemm_transposed(const uint16_t* b_t, int64_t ld, int64_t k, int64_t n, uint16_t* packed) {
   for (int64_t panel = 0; panel < bgemm_panel_count(n); ++panel) {
     const int64_t first = panel * kBPanelWidth, width = std::min(kBPanelWidth, n - first);
-    for (int64_t row = 0; row < bgemm_padded_depth(k); row += kBDepthPair) {
-      // Each column's pair is two adjacent values of one row of B^T (rows
-      // past k and the columns past n as zeros).
-      std::fill(packed, packed + kBDepthPair * kBPanelWidth, uint16_t{0});
+    for (int64_t row = 0; row < k; row += kBDepthPair) {
+      // Each column's pair is two adjacent values of one row of B^T.
       for (int64_t j = 0; j < width; ++j) {
-        const uint16_t* column = b_t + (first + j) * ld;
-        if (row < k) packed[2 * j] = column[row];
-        if (row + 1 < k) packed[2 * j + 1] = column[row + 1];
+        const uint16_t* pair = b_t + (first + j) * ld + row;
+        packed[2 * j] = pair[0];
+        packed[2 * j + 1] = row + 1 < k ? pair[1] : uint16_t{0};
       }
+      std::fill(packed + 2 * width, packed + kBDepthPair * kBPanelWidth, uint16_t{0});
       packed += kBDepthPair * kBPanelWidth;
     }
+    packed = zero_depth_padding(k, packed);
   }
 }
 
