@@ -17,7 +17,7 @@ namespace {
 // config.json for the task model: the architecture, and the labels. An
 // id2label and label2id with num_labels entries each are kept; otherwise
 // both become transformers' defaults (LABEL_0, LABEL_1, ...).
-std::string classifier_config(const fs::path& config_file, EncoderFamily family, int64_t num_labels) {
+std::string classifier_config(const fs::path& config_file, EncoderFamily family, int64_t num_labels, HeadKind head) {
   Json config = json_access::read_file(config_file);
   config["architectures"] = Json::array({class_prefix(family) + "ForSequenceClassification"});
   const auto has_labels = [&](const char* key) {
@@ -36,6 +36,11 @@ std::string classifier_config(const fs::path& config_file, EncoderFamily family,
     config["label2id"] = std::move(label2id);
   }
   config["num_labels"] = num_labels;
+  if (head == HeadKind::pair_cosine) {
+    Json& sentence_transformers = config["sentence_transformers"];
+    if (!sentence_transformers.is_object()) sentence_transformers = Json::object();
+    sentence_transformers["activation_fn"] = "torch.nn.modules.linear.Identity";
+  }
   return config.dump(2) + "\n";
 }
 
@@ -53,14 +58,14 @@ HfExportResult export_hf_checkpoint(const fs::path& from, const fs::path& out_ar
 
   const EncoderConfig config = read_encoder_config(from / "config.json");
   const SafetensorsFile weights = SafetensorsFile::open(weights_file);
-  const SequenceClassifier model = build_sequence_classifier(config, weights, HeadOptions{options.num_labels});
+  const SequenceClassifier model = build_sequence_classifier(config, weights, HeadOptions{options.num_labels, 42, options.head});
 
   HfExportResult result{config.family, model.num_labels, model.initialized, tokenizer_files(from)};
   write_export_directory(out, [&](const fs::path& staging) {
     fs::create_directory(staging / "onnx");
     write_onnx(model.graph, staging / "onnx" / "model.onnx", options.onnx);
     write_file_atomically(staging / "config.json",
-                          classifier_config(from / "config.json", config.family, model.num_labels));
+                          classifier_config(from / "config.json", config.family, model.num_labels, options.head));
     copy_files(from, result.copied, staging);
   });
   return result;

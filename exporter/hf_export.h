@@ -3,7 +3,10 @@
 // model as an HF-style ONNX cross-encoder directory:
 //   onnx/model.onnx      the sequence classifier (models/sequence_classifier.h)
 //   config.json          the input config with num_labels, id2label, label2id
-//                        and "architectures": ["<Family>ForSequenceClassification"]
+//                        and "architectures": ["<Family>ForSequenceClassification"];
+//                        with the pair-cosine head also the activation
+//                        "sentence_transformers": {"activation_fn": Identity},
+//                        as its raw score is the one it was trained to give
 //   tokenizer files      copied when present: tokenizer.json,
 //                        tokenizer_config.json, special_tokens_map.json,
 //                        added_tokens.json, vocab.txt, vocab.json,
@@ -21,6 +24,7 @@
 #include <vector>
 
 #include "exporter/onnx_writer.h"
+#include "models/classification_heads.h"
 #include "models/encoder_config.h"
 
 namespace xenc {
@@ -29,6 +33,7 @@ struct HfExportOptions {
   // Labels for a checkpoint without a classification head (which must
   // match the head when there is one); default: config.json's.
   std::optional<int64_t> num_labels;
+  HeadKind head = HeadKind::classifier;
   OnnxWriteOptions onnx;
 };
 

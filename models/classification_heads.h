@@ -22,10 +22,15 @@
 
 namespace xenc {
 
+// classifier: transformers' head above; pair_cosine: models/pair_cosine_head.h
+// (which leaves a checkpoint's classification head out).
+enum class HeadKind { classifier, pair_cosine };
+
 struct HeadOptions {
   // Labels of a new head; must match an existing one. Default: config.json's count.
   std::optional<int64_t> num_labels;
   uint32_t seed = 42;  // for the weights of modules the checkpoint lacks
+  HeadKind kind = HeadKind::classifier;
 };
 
 struct Head {

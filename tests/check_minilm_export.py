@@ -10,9 +10,12 @@ Checks
       hidden state of both equals Hugging Face transformers' for the same
       weights (tests/fixtures/minilm_reference/reference.json, written by
       make_reference.py there, for six pairs padded to one batch);
+    - with --head pair-cosine (exported so), the logits also equal the cosine
+      of each text's summed last hidden states computed here from ONNX
+      Runtime's (token type 0 / 1, padding left out);
 all within atol (default 1e-4). Prints the largest |difference| of each.
 
-Usage: check_minilm_export.py XENC [--atol A]
+Usage: check_minilm_export.py XENC [--head classifier|pair-cosine] [--atol A]
 Exit status 77 (a skip) with the reason when the wheel is not installed for
 this interpreter; 1 when a check fails.
 """
@@ -74,9 +77,17 @@ def xenc_run(xenc, model, feeds, work):
     return results
 
 
+def pair_cosine(hidden, feeds):
+    in_pair = feeds["attention_mask"].astype(np.float64)
+    second = in_pair * feeds["token_type_ids"]
+    sums = [np.einsum("bt,bth->bh", weights, hidden.astype(np.float64)) for weights in (in_pair - second, second)]
+    return (sums[0] * sums[1]).sum(1) / np.sqrt((sums[0] ** 2).sum(1) * (sums[1] ** 2).sum(1))
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("xenc")
+    parser.add_argument("--head", choices=("classifier", "pair-cosine"), default="classifier")
     parser.add_argument("--atol", type=float, default=1e-4)
     args = parser.parse_args()
     model_dir = wheel_model_dir()
@@ -93,7 +104,8 @@ def main():
 
     with tempfile.TemporaryDirectory(prefix="xenc_minilm_") as work:
         out = os.path.join(work, "minilm")
-        subprocess.run([args.xenc, "export", "--from-hf", model_dir, "--out", out, "--num-labels", "1"], check=True)
+        subprocess.run([args.xenc, "export", "--from-hf", model_dir, "--out", out, "--num-labels", "1",
+                        "--head", args.head], check=True)
         model = os.path.join(out, "onnx", "model.onnx")
         onnx.checker.check_model(model, full_check=True)
         print(f"onnx.checker full_check passed (onnx {onnx.__version__})")
@@ -114,6 +126,8 @@ def main():
         "first-token hidden state, xenc vs transformers": np.abs(xenc_hidden[:, 0, :] - hf_first),
         "hidden state (all tokens), xenc vs ONNX Runtime": np.abs(xenc_hidden - ort_hidden),
     }
+    if args.head == "pair-cosine":
+        checks["logits, ONNX Runtime vs the texts' cosine"] = np.abs(ort_logits[:, 0] - pair_cosine(ort_hidden, feeds))
     failed = False
     print(f"logits {ort_logits.shape}, hidden state {ort_hidden.shape}")
     for what, diff in checks.items():

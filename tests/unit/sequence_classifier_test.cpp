@@ -216,5 +216,68 @@ TEST(SequenceClassifier, IncompleteOrMismatchedHeadsAreErrors) {
                        "edited: no tensor 'bert.encoder.layer.1.attention.self.query.weight' (nor "));
 }
 
+// The pair-cosine head against the cosine computed here from the encoder's
+// output: each text's token states summed by token type, padding left out.
+TEST(PairCosineHead, IsTheCosineOfTheTwoTextsStates) {
+  const Fixture f = load_fixture("bert");
+  HeadOptions pair_cosine;
+  pair_cosine.kind = HeadKind::pair_cosine;
+  const SequenceClassifier model = build_sequence_classifier(f.config, f.weights, pair_cosine);
+  EXPECT_EQ(model.num_labels, 1);
+  EXPECT_EQ(model.initialized, (std::vector<std::string>{"pair_cosine"}));
+  EXPECT_EQ(test::float_values(model.graph.initializers.at("pair_cosine.scale")), std::vector<float>{1.0f});
+  EXPECT_EQ(test::float_values(model.graph.initializers.at("pair_cosine.shift")), std::vector<float>{0.0f});
+  EXPECT_FALSE(model.graph.initializers.count("classifier.weight"));
+  EXPECT_FALSE(model.graph.initializers.count("bert.pooler.dense.weight"));
+
+  Graph encoder = build_sequence_classifier(f.config, f.weights).graph;
+  const SymShape hidden_shape{Dim::named("batch_size"), Dim::named("sequence_length"), Dim::known(f.config.hidden_size)};
+  encoder.outputs = {GraphValue{"last_hidden_state", ValueType{DType::kFloat, hidden_shape}}};
+  TempDir dir;
+  write_onnx(model.graph, dir.path() / "pair_cosine.onnx");
+  write_onnx(encoder, dir.path() / "encoder.onnx");
+  const auto scorer = Session::load(dir.path() / "pair_cosine.onnx");
+  const auto states = Session::load(dir.path() / "encoder.onnx");
+  for (int k = 0; k < 4; ++k) {
+    const std::map<std::string, Tensor> feeds = read_inputs(fixture("bert") / ("test_data_set_" + std::to_string(k)));
+    const Tensor logits = scorer->run(feeds)[0];
+    const Tensor hidden = states->run(feeds)[0];
+    const int64_t batch = hidden.shape()[0], tokens = hidden.shape()[1], width = hidden.shape()[2];
+    ASSERT_EQ(logits.shape(), (Shape{batch, 1}));
+    const int64_t* mask = feeds.at("attention_mask").data<int64_t>();
+    const int64_t* types = feeds.at("token_type_ids").data<int64_t>();
+    for (int64_t b = 0; b < batch; ++b) {
+      std::vector<double> sums[2] = {std::vector<double>(width), std::vector<double>(width)};
+      for (int64_t t = 0; t < tokens; ++t)
+        if (mask[b * tokens + t])
+          for (int64_t i = 0; i < width; ++i)
+            sums[types[b * tokens + t]][i] += hidden.data<float>()[(b * tokens + t) * width + i];
+      double dot = 0, first = 0, second = 0;
+      for (int64_t i = 0; i < width; ++i) {
+        dot += sums[0][i] * sums[1][i];
+        first += sums[0][i] * sums[0][i];
+        second += sums[1][i] * sums[1][i];
+      }
+      // No second text (test_data_set_2's one-token rows): cosine 0.
+      const double expected = second == 0 ? 0.0 : dot / std::sqrt(first * second);
+      EXPECT_NEAR(logits.data<float>()[b], expected, 1e-5) << "test_data_set_" << k << " row " << b;
+    }
+  }
+}
+
+TEST(PairCosineHead, NeedsTokenTypesAndOneLabel) {
+  HeadOptions pair_cosine;
+  pair_cosine.kind = HeadKind::pair_cosine;
+  const Fixture roberta = load_fixture("roberta");
+  EXPECT_EQ(error_of([&] { build_sequence_classifier(roberta.config, roberta.weights, pair_cosine); }),
+            roberta.weights.origin() +
+                ": the pair-cosine head tells the two texts apart by token_type_ids, which Roberta models do not have");
+  const Fixture electra = load_fixture("electra");
+  EXPECT_EQ(build_sequence_classifier(electra.config, electra.weights, pair_cosine).num_labels, 1);
+  pair_cosine.num_labels = 3;
+  EXPECT_EQ(error_of([&] { build_sequence_classifier(electra.config, electra.weights, pair_cosine); }),
+            "the pair-cosine head gives one label, not the 3 asked for");
+}
+
 }  // namespace
 }  // namespace xenc

@@ -7,6 +7,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "exporter/hf_export.h"
 #include "graph/error.h"
 #include "graph/onnx_loader.h"
 #include "temp_dir.h"
@@ -51,8 +52,8 @@ bool same_bytes(const Tensor& a, const Tensor& b) {
 }
 
 // Names of the initializers whose bytes the run changed.
-std::set<std::string> changed(const fs::path& out) {
-  const auto before = initializers(kModel / "model.onnx");
+std::set<std::string> changed(const fs::path& out, const fs::path& model = kModel / "model.onnx") {
+  const auto before = initializers(model);
   const auto after = initializers(out / "model.onnx");
   std::set<std::string> names;
   for (const auto& [name, tensor] : before)
@@ -66,6 +67,22 @@ TEST(Trainer, FreezeHeadChangesOnlyThePoolerAndClassifier) {
   EXPECT_EQ(result.trainable_parameters, 32u * 32 + 32 + 32 + 1);
   EXPECT_EQ(changed(dir.path() / "out"), (std::set<std::string>{"bert.pooler.dense.weight", "bert.pooler.dense.bias",
                                                                  "classifier.weight", "classifier.bias"}));
+}
+
+// The pair-cosine head's parameters are found as the head too (after the last
+// rank-3 value), whatever they are called.
+TEST(Trainer, FreezeHeadOfAPairCosineModelChangesOnlyItsScaleAndShift) {
+  TempDir dir;
+  HfExportOptions export_options;
+  export_options.head = HeadKind::pair_cosine;
+  export_hf_checkpoint(kModel, dir.path() / "pair_cosine", export_options);
+  TrainOptions options = tiny_run(dir, "head");
+  options.model_dir = dir.path() / "pair_cosine";
+  options.loss = LossKind::mse;
+  const TrainResult result = train(options);
+  EXPECT_EQ(result.trainable_parameters, 2u);
+  EXPECT_EQ(changed(dir.path() / "out" / "onnx", dir.path() / "pair_cosine" / "onnx" / "model.onnx"),
+            (std::set<std::string>{"pair_cosine.scale", "pair_cosine.shift"}));
 }
 
 TEST(Trainer, FreezeLastLayerLeavesEmbeddingsAndTheFirstLayerAlone) {

@@ -1,7 +1,8 @@
-// xenc export --from-hf DIR --out DIR [--num-labels N]: a Hugging Face
+// xenc export --from-hf DIR --out DIR [--num-labels N] [--head H]: a Hugging Face
 // checkpoint (config.json + model.safetensors + tokenizer files) as an ONNX
 // cross-encoder directory (exporter/hf_export.h).
 #include <iostream>
+#include <map>
 #include <optional>
 
 #include "exporter/hf_export.h"
@@ -15,12 +16,15 @@ struct ExportArgs {
   std::string from_hf;
   std::string out;
   std::optional<int64_t> num_labels;
+  HeadKind head = HeadKind::classifier;
 };
 
 void run_export(const ExportArgs& args) {
-  const HfExportResult result = export_hf_checkpoint(args.from_hf, args.out, HfExportOptions{args.num_labels});
+  const HfExportResult result = export_hf_checkpoint(args.from_hf, args.out, HfExportOptions{args.num_labels, args.head});
   std::cout << "exported " << class_prefix(result.family) << "ForSequenceClassification with " << result.num_labels
-            << (result.num_labels == 1 ? " label" : " labels") << " to " << args.out << "/onnx/model.onnx\n";
+            << (result.num_labels == 1 ? " label" : " labels")
+            << (args.head == HeadKind::pair_cosine ? " (pair-cosine head)" : "") << " to " << args.out
+            << "/onnx/model.onnx\n";
   for (const std::string& module : result.initialized)
     std::cout << "initialized " << module << " (not in the checkpoint)\n";
   std::cout << "copied";
@@ -42,6 +46,13 @@ void add_export_command(CLI::App& app) {
   cmd->add_option("--num-labels", args->num_labels,
                   "Labels of a new classification head, for a checkpoint without one (default: config.json's)")
       ->check(CLI::PositiveNumber);
+  const std::map<std::string, HeadKind> heads{{"classifier", HeadKind::classifier},
+                                              {"pair-cosine", HeadKind::pair_cosine}};
+  cmd->add_option("--head", args->head,
+                  "classifier (transformers' head on the first token, the checkpoint's when it has one) or "
+                  "pair-cosine (one label: the cosine of the two texts' mean token states, for similarity; train "
+                  "it with --loss mse)")
+      ->transform(CLI::CheckedTransformer(heads, CLI::ignore_case));
   cmd->callback([args] { run_export(*args); });
 }
 
