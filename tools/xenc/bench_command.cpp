@@ -36,6 +36,7 @@
 #include "graph/onnx_loader.h"
 #include "graph/tensor_proto.h"
 #include "ops/common/isa.h"
+#include "ops/fast/blas_core.h"
 #include "ops/fast/sgemm.h"
 #include "runtime/cpu_count.h"
 #include "runtime/model_directory.h"
@@ -359,7 +360,7 @@ std::string runtime_row(const std::string& name, const Json& r) {
 void print_text(const Json& report, const Workload& w) {
   std::string out = "xenc bench: " + w.onnx_file.string() + "\n  " + w.description + "; precision: " +
                     report["precision"].get<std::string>() + "; kernels: " + report["isa"].get<std::string>() +
-                    "; threads: " +
+                    " (OpenBLAS: " + report["blas_core"].get<std::string>() + "); threads: " +
                     std::to_string(report["threads"].get<size_t>()) + "; passes per runtime: " +
                     std::to_string(report["runs"].get<size_t>()) + " timed after " +
                     std::to_string(report["warmup"].get<size_t>()) + " warm-up\n";
@@ -426,6 +427,7 @@ void bench(const BenchArgs& args) {
               {"threads", threads},
               {"precision", args.precision},
               {"isa", isa_name(selected_isa())},
+              {"blas_core", blas_core()},
               {"runs", args.runs},
               {"warmup", args.warmup},
               {"model_gflop", w.flops ? Json(*w.flops / 1e9) : Json(nullptr)}};
