@@ -11,7 +11,8 @@ LossKind parse_loss(const std::string& name) {
   if (name == "bce") return LossKind::bce;
   if (name == "mse") return LossKind::mse;
   if (name == "cross-entropy") return LossKind::cross_entropy;
-  throw Error("unknown loss '" + name + "' (expected bce, mse or cross-entropy)");
+  if (name == "cosent") return LossKind::cosent;
+  throw Error("unknown loss '" + name + "' (expected bce, mse, cross-entropy or cosent)");
 }
 
 std::string loss_name(LossKind kind) {
@@ -19,9 +20,39 @@ std::string loss_name(LossKind kind) {
     case LossKind::bce: return "bce";
     case LossKind::mse: return "mse";
     case LossKind::cross_entropy: return "cross-entropy";
+    case LossKind::cosent: return "cosent";
   }
   return "";
 }
+
+namespace {
+
+// log(1 + sum of exp(e_ij)) over the ordered row pairs, e_ij = scale * (z_j - z_i)
+// for t_i > t_j; each term's share of the sum is its weight in the gradient.
+void cosent(const float* z, const std::vector<float>& t, LossValue& result) {
+  const size_t n = t.size();
+  double top = 0;  // the log-sum-exp's shift, with the 1 as exp(0) among the terms
+  for (size_t i = 0; i < n; ++i)
+    for (size_t j = 0; j < n; ++j)
+      if (t[i] > t[j]) top = std::max(top, kCosentScale * (static_cast<double>(z[j]) - z[i]));
+  double sum = std::exp(-top);
+  for (size_t i = 0; i < n; ++i)
+    for (size_t j = 0; j < n; ++j)
+      if (t[i] > t[j]) sum += std::exp(kCosentScale * (static_cast<double>(z[j]) - z[i]) - top);
+  result.loss = top + std::log(sum);
+  std::vector<double> grad(n, 0.0);
+  for (size_t i = 0; i < n; ++i)
+    for (size_t j = 0; j < n; ++j)
+      if (t[i] > t[j]) {
+        const double share = std::exp(kCosentScale * (static_cast<double>(z[j]) - z[i]) - top) / sum;
+        grad[j] += kCosentScale * share;
+        grad[i] -= kCosentScale * share;
+      }
+  float* dz = result.logits_grad.data<float>();
+  for (size_t i = 0; i < n; ++i) dz[i] = static_cast<float>(grad[i]);
+}
+
+}  // namespace
 
 LossValue compute_loss(LossKind kind, const Tensor& logits, const std::vector<float>& targets) {
   if (logits.rank() != 2 || logits.dim(0) != static_cast<int64_t>(targets.size()))
@@ -32,6 +63,10 @@ LossValue compute_loss(LossKind kind, const Tensor& logits, const std::vector<fl
                 " labels (use --loss cross-entropy)");
   LossValue result{0, Tensor(DType::kFloat, logits.shape())};
   const float* z = logits.data<float>();
+  if (kind == LossKind::cosent) {
+    cosent(z, targets, result);
+    return result;
+  }
   float* dz = result.logits_grad.data<float>();
   const double inv_batch = 1.0 / static_cast<double>(batch);
   for (int64_t b = 0; b < batch; ++b) {
@@ -65,6 +100,7 @@ LossValue compute_loss(LossKind kind, const Tensor& logits, const std::vector<fl
           grad[j] = static_cast<float>((std::exp(row[j] - top) / sum - (j == label ? 1.0 : 0.0)) * inv_batch);
         break;
       }
+      case LossKind::cosent: break;  // handled above: not a sum over rows
     }
   }
   result.loss *= inv_batch;

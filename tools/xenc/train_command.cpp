@@ -90,10 +90,11 @@ void add_train_command(CLI::App& app) {
       ->capture_default_str();
   cmd->add_option("--freeze", o.freeze, "What stays fixed: none, head (train only the head) or last:N")
       ->capture_default_str();
-  cmd->add_option("--loss", args->loss, "bce (labels in --label-range), mse or cross-entropy (class ids)")
+  cmd->add_option("--loss", args->loss, "bce (labels in --label-range), mse, cross-entropy (class ids) or cosent (a ranking loss: "
+                  "scores ordered as the labels are)")
       ->capture_default_str();
   cmd->add_option("--label-range", args->label_range,
-                  "LOW:HIGH of the labels for bce and mse, mapped to 0..1 (STS benchmark: 0:5)")
+                  "LOW:HIGH of the labels for bce, mse and cosent, mapped to 0..1 (STS benchmark: 0:5)")
       ->capture_default_str();
   cmd->add_option("--seed", o.seed, "Seed of shuffling and dropout")->capture_default_str();
   cmd->add_flag("!--no-dropout", o.dropout, "Train without dropout");
