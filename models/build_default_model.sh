@@ -9,7 +9,7 @@
 # then prints the STS benchmark test Pearson/Spearman of the fp32 and int8 models.
 #
 # Usage: bash models/build_default_model.sh [OUT_DIR]     (after tools/setup.sh; default OUT_DIR:
-#        models/default). About 20-30 minutes on 2 cores; the intermediate directories go to
+#        models/default). About 12-15 minutes on 2 cores; the intermediate directories go to
 #        build/default_model_work/ and the training log to build/default_model_work/train.jsonl.
 set -euo pipefail
 cd "$(dirname "$0")/.."
