@@ -58,7 +58,10 @@ HfExportResult export_hf_checkpoint(const fs::path& from, const fs::path& out_ar
 
   const EncoderConfig config = read_encoder_config(from / "config.json");
   const SafetensorsFile weights = SafetensorsFile::open(weights_file);
-  const SequenceClassifier model = build_sequence_classifier(config, weights, HeadOptions{options.num_labels, 42, options.head});
+  HeadOptions head;
+  head.num_labels = options.num_labels;
+  head.kind = options.head;
+  const SequenceClassifier model = build_sequence_classifier(config, weights, head);
 
   HfExportResult result{config.family, model.num_labels, model.initialized, tokenizer_files(from)};
   write_export_directory(out, [&](const fs::path& staging) {

@@ -20,7 +20,10 @@ struct ExportArgs {
 };
 
 void run_export(const ExportArgs& args) {
-  const HfExportResult result = export_hf_checkpoint(args.from_hf, args.out, HfExportOptions{args.num_labels, args.head});
+  HfExportOptions options;
+  options.num_labels = args.num_labels;
+  options.head = args.head;
+  const HfExportResult result = export_hf_checkpoint(args.from_hf, args.out, options);
   std::cout << "exported " << class_prefix(result.family) << "ForSequenceClassification with " << result.num_labels
             << (result.num_labels == 1 ? " label" : " labels")
             << (args.head == HeadKind::pair_cosine ? " (pair-cosine head)" : "") << " to " << args.out
