@@ -23,7 +23,9 @@ void expect_gradient_matches_differences(LossKind kind, const std::vector<float>
     std::vector<float> up = z, down = z;
     up[i] += h;
     down[i] -= h;
-    const double numeric = (compute_loss(kind, column(up), t).loss - compute_loss(kind, column(down), t).loss) / (2 * h);
+    const double above = compute_loss(kind, column(up), t).loss;
+    const double below = compute_loss(kind, column(down), t).loss;
+    const double numeric = (above - below) / (2 * h);
     EXPECT_NEAR(at.logits_grad.data<float>()[i], numeric, 2e-3 * std::max(1.0, std::abs(numeric)))
         << loss_name(kind) << " logit " << i;
   }
@@ -32,7 +34,8 @@ void expect_gradient_matches_differences(LossKind kind, const std::vector<float>
 TEST(Losses, GradientsMatchCentralDifferences) {
   const std::vector<float> z = {0.31f, -0.42f, 0.88f, 0.05f, 0.6f};
   const std::vector<float> t = {0.2f, 0.0f, 1.0f, 0.4f, 0.4f};
-  for (LossKind kind : {LossKind::bce, LossKind::mse, LossKind::cosent}) expect_gradient_matches_differences(kind, z, t);
+  for (LossKind kind : {LossKind::bce, LossKind::mse, LossKind::cosent})
+    expect_gradient_matches_differences(kind, z, t);
 }
 
 TEST(Losses, CosentWorkedByHand) {

@@ -231,7 +231,8 @@ TEST(PairCosineHead, IsTheCosineOfTheTwoTextsStates) {
   EXPECT_FALSE(model.graph.initializers.count("bert.pooler.dense.weight"));
 
   Graph encoder = build_sequence_classifier(f.config, f.weights).graph;
-  const SymShape hidden_shape{Dim::named("batch_size"), Dim::named("sequence_length"), Dim::known(f.config.hidden_size)};
+  const SymShape hidden_shape{Dim::named("batch_size"), Dim::named("sequence_length"),
+                              Dim::known(f.config.hidden_size)};
   encoder.outputs = {GraphValue{"last_hidden_state", ValueType{DType::kFloat, hidden_shape}}};
   TempDir dir;
   write_onnx(model.graph, dir.path() / "pair_cosine.onnx");

@@ -90,7 +90,8 @@ void add_train_command(CLI::App& app) {
       ->capture_default_str();
   cmd->add_option("--freeze", o.freeze, "What stays fixed: none, head (train only the head) or last:N")
       ->capture_default_str();
-  cmd->add_option("--loss", args->loss, "bce (labels in --label-range), mse, cross-entropy (class ids) or cosent (a ranking loss: "
+  cmd->add_option("--loss", args->loss,
+                  "bce (labels in --label-range), mse, cross-entropy (class ids) or cosent (a ranking loss: "
                   "scores ordered as the labels are)")
       ->capture_default_str();
   cmd->add_option("--label-range", args->label_range,
