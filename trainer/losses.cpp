@@ -36,20 +36,18 @@ void cosent(const float* z, const std::vector<float>& t, LossValue& result) {
     for (size_t j = 0; j < n; ++j)
       if (t[i] > t[j]) top = std::max(top, kCosentScale * (static_cast<double>(z[j]) - z[i]));
   double sum = std::exp(-top);
-  for (size_t i = 0; i < n; ++i)
-    for (size_t j = 0; j < n; ++j)
-      if (t[i] > t[j]) sum += std::exp(kCosentScale * (static_cast<double>(z[j]) - z[i]) - top);
-  result.loss = top + std::log(sum);
-  std::vector<double> grad(n, 0.0);
+  std::vector<double> grad(n, 0.0);  // scaled by the sum until the end
   for (size_t i = 0; i < n; ++i)
     for (size_t j = 0; j < n; ++j)
       if (t[i] > t[j]) {
-        const double share = std::exp(kCosentScale * (static_cast<double>(z[j]) - z[i]) - top) / sum;
-        grad[j] += kCosentScale * share;
-        grad[i] -= kCosentScale * share;
+        const double term = std::exp(kCosentScale * (static_cast<double>(z[j]) - z[i]) - top);
+        sum += term;
+        grad[j] += kCosentScale * term;
+        grad[i] -= kCosentScale * term;
       }
+  result.loss = top + std::log(sum);
   float* dz = result.logits_grad.data<float>();
-  for (size_t i = 0; i < n; ++i) dz[i] = static_cast<float>(grad[i]);
+  for (size_t i = 0; i < n; ++i) dz[i] = static_cast<float>(grad[i] / sum);
 }
 
 }  // namespace
