@@ -16,10 +16,13 @@ std::string one_value(GraphBuilder& builder, const std::string& name, float valu
 }  // namespace
 
 Head build_pair_cosine_head(GraphBuilder& builder, const EncoderConfig& config, const std::string& origin,
-                            const std::string& hidden, const std::string& output) {
+                            const std::string& hidden, const HeadOptions& options, const std::string& output) {
   if (config.family != EncoderFamily::kBert && config.family != EncoderFamily::kElectra)
     throw Error(origin + ": the pair-cosine head tells the two texts apart by token_type_ids, which " +
                 class_prefix(config.family) + " models do not have");
+  if (options.num_labels && *options.num_labels != 1)
+    throw Error("the pair-cosine head gives one label, not the " + std::to_string(*options.num_labels) +
+                " asked for");
   const std::string module = kPairCosineModule;
   const std::string scope = std::string("/").append(module);
   using Attributes = std::map<std::string, Attribute>;

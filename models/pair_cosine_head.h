@@ -29,8 +29,9 @@ namespace xenc {
 inline constexpr char kPairCosineModule[] = "pair_cosine";
 
 // `hidden`: [batch, sequence, hidden]; the logits ([batch, 1]) are named `output`.
-// Throws an Error naming `origin` for a family without token types.
+// Throws an Error naming `origin` for a family without token types, and one
+// when `options` asks for a label count other than 1.
 Head build_pair_cosine_head(GraphBuilder& builder, const EncoderConfig& config, const std::string& origin,
-                            const std::string& hidden, const std::string& output);
+                            const std::string& hidden, const HeadOptions& options, const std::string& output);
 
 }  // namespace xenc

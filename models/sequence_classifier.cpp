@@ -1,6 +1,5 @@
 #include "models/sequence_classifier.h"
 
-#include "graph/error.h"
 #include "models/checkpoint_weights.h"
 #include "models/encoder.h"
 #include "models/graph_builder.h"
@@ -13,15 +12,9 @@ SequenceClassifier build_sequence_classifier(const EncoderConfig& config, const 
   const CheckpointWeights checkpoint(weights, base_model_prefix(config.family));
   GraphBuilder builder(kSequenceClassifierOpset);
   const std::string hidden = build_encoder(builder, config, checkpoint);
-  Head head;
-  if (head_options.kind == HeadKind::pair_cosine) {
-    if (head_options.num_labels && *head_options.num_labels != 1)
-      throw Error("the pair-cosine head gives one label, not the " + std::to_string(*head_options.num_labels) +
-                  " asked for");
-    head = build_pair_cosine_head(builder, config, weights.origin(), hidden, "logits");
-  } else {
-    head = build_classification_head(builder, config, checkpoint, hidden, head_options, "logits");
-  }
+  Head head = head_options.kind == HeadKind::pair_cosine
+                  ? build_pair_cosine_head(builder, config, weights.origin(), hidden, head_options, "logits")
+                  : build_classification_head(builder, config, checkpoint, hidden, head_options, "logits");
   const SymShape logits_shape = {Dim::named("batch_size"), Dim::known(head.num_labels)};
   builder.add_output(head.logits, ValueType{DType::kFloat, logits_shape});
   SequenceClassifier out{std::move(builder).finish(), head.num_labels, std::move(head.initialized)};
