@@ -2,6 +2,7 @@
 
 #include "exporter/export_directory.h"
 #include "exporter/safetensors.h"
+#include "exporter/separate_texts_tokenizer.h"
 #include "graph/atomic_file.h"
 #include "graph/error.h"
 #include "models/sequence_classifier.h"
@@ -56,12 +57,19 @@ HfExportResult export_hf_checkpoint(const fs::path& from, const fs::path& out_ar
     throw Error(weights_file.string() +
                 ": no such file (sharded safetensors and pytorch_model.bin checkpoints are not supported)");
 
+  if (options.separate_texts && options.head != HeadKind::pair_cosine)
+    throw Error("encoding the texts separately needs the pair-cosine head, which compares them");
+  if (options.separate_texts && !fs::is_regular_file(from / "tokenizer.json", ec))
+    throw Error((from / "tokenizer.json").string() +
+                ": no such file (encoding the texts separately rewrites its pair template)");
   const EncoderConfig config = read_encoder_config(from / "config.json");
   const SafetensorsFile weights = SafetensorsFile::open(weights_file);
   HeadOptions head;
   head.num_labels = options.num_labels;
   head.kind = options.head;
-  const SequenceClassifier model = build_sequence_classifier(config, weights, head);
+  EncoderOptions encoder;
+  encoder.separate_texts = options.separate_texts;
+  const SequenceClassifier model = build_sequence_classifier(config, weights, head, encoder);
 
   HfExportResult result{config.family, model.num_labels, model.initialized, tokenizer_files(from)};
   write_export_directory(out, [&](const fs::path& staging) {
@@ -70,6 +78,7 @@ HfExportResult export_hf_checkpoint(const fs::path& from, const fs::path& out_ar
     write_file_atomically(staging / "config.json",
                           classifier_config(from / "config.json", config.family, model.num_labels, options.head));
     copy_files(from, result.copied, staging);
+    if (options.separate_texts) write_separate_texts_tokenizer(from / "tokenizer.json", staging / "tokenizer.json");
   });
   return result;
 }

@@ -11,6 +11,10 @@
 //                        tokenizer_config.json, special_tokens_map.json,
 //                        added_tokens.json, vocab.txt, vocab.json,
 //                        merges.txt and *.model
+//   with separate_texts (the pair-cosine head only), the encoder reads each
+//   text of a pair as if alone (models/encoder.h) and tokenizer.json, which
+//   must exist, gets the pair template exporter/separate_texts_tokenizer.h
+//   writes
 // The directory is built in a temporary directory next to `out` and renamed
 // into place, so `out` either appears complete or not at all; an existing
 // `out` must be an empty directory. Every failure is an Error naming the
@@ -34,6 +38,7 @@ struct HfExportOptions {
   // match the head when there is one); default: config.json's.
   std::optional<int64_t> num_labels;
   HeadKind head = HeadKind::classifier;
+  bool separate_texts = false;
   OnnxWriteOptions onnx;
 };
 

@@ -3,6 +3,7 @@
 #include <cmath>
 #include <limits>
 
+#include "graph/error.h"
 #include "graph/passes/pattern.h"
 #include "models/layers.h"
 
@@ -12,15 +13,20 @@ namespace {
 
 class EncoderBuilder {
  public:
-  EncoderBuilder(GraphBuilder& builder, const EncoderConfig& config, const CheckpointWeights& weights)
-      : b_(builder), c_(config), w_(weights), root_(std::string("/").append(base_model_prefix(config.family))) {}
+  EncoderBuilder(GraphBuilder& builder, const EncoderConfig& config, const CheckpointWeights& weights,
+                 const EncoderOptions& options)
+      : b_(builder),
+        c_(config),
+        w_(weights),
+        separate_(options.separate_texts),
+        root_(std::string("/").append(base_model_prefix(config.family))) {}
 
   std::string build() {
     const ValueType tokens{DType::kInt64, SymShape{Dim::named("batch_size"), Dim::named("sequence_length")}};
     b_.add_input("input_ids", tokens);
     b_.add_input("attention_mask", tokens);
     if (has_token_types()) b_.add_input("token_type_ids", tokens);
-    const std::string mask = extended_mask();
+    const std::string mask = separate_ ? separate_texts_mask() : extended_mask();
     std::string hidden = embeddings();
     for (int64_t i = 0; i < c_.num_hidden_layers; ++i)
       hidden = layer(i, hidden, mask, i + 1 == c_.num_hidden_layers ? kLastHiddenState : "");
@@ -65,6 +71,40 @@ class EncoderBuilder {
                        {inverted, b_.float_scalar("const.float_lowest", std::numeric_limits<float>::lowest())});
   }
 
+  // separate_texts: (1 - attention_mask[b, j] * same[b, i, j]) * float32
+  // lowest, [B, 1, S, S], where same is 1 - (type_i - type_j)^2: 1 for two
+  // tokens of one text, 0 across the texts.
+  std::string separate_texts_mask() {
+    const std::string scope = root_ + "/separate_texts";
+    const auto cast = [&](const std::string& x) {
+      return b_.add_node(scope, "Cast", {x}, {{"to", int_attribute(static_cast<int64_t>(DType::kFloat))}});
+    };
+    const std::string types = cast("token_type_ids");
+    const std::string row_types = b_.add_node(scope, "Unsqueeze", {types, b_.int64_vector("const.axes_1_3", {1, 3})});
+    const std::string key_axes = b_.int64_vector("const.axes_1_2", {1, 2});
+    const std::string column_types = b_.add_node(scope, "Unsqueeze", {types, key_axes});
+    const std::string difference = b_.add_node(scope, "Sub", {row_types, column_types});
+    const std::string one = b_.float_scalar("const.one", 1.0f);
+    const std::string same = b_.add_node(scope, "Sub", {one, b_.add_node(scope, "Mul", {difference, difference})});
+    const std::string keys = cast(b_.add_node(scope, "Unsqueeze", {"attention_mask", key_axes}));
+    const std::string allowed = b_.add_node(scope, "Mul", {same, keys});
+    return b_.add_node(scope, "Mul",
+                       {b_.add_node(scope, "Sub", {one, allowed}),
+                        b_.float_scalar("const.float_lowest", std::numeric_limits<float>::lowest())});
+  }
+
+  // separate_texts: token type 1's positions restart at 0, i.e. the sliced
+  // arange minus type * (the first text's length: its tokens in the mask).
+  std::string restarted_positions(const std::string& scope, const std::string& positions) {
+    const std::string one = b_.int64_scalar("const.one_int64", 1);
+    const std::string first_text = b_.add_node(scope, "Sub", {one, "token_type_ids"});
+    const std::string first_length =
+        b_.add_node(scope, "ReduceSum", {b_.add_node(scope, "Mul", {first_text, "attention_mask"}),
+                                         b_.int64_vector("const.axis_1", {1})},
+                    {{"keepdims", int_attribute(1)}});
+    return b_.add_node(scope, "Sub", {positions, b_.add_node(scope, "Mul", {"token_type_ids", first_length})});
+  }
+
   // BERT and ELECTRA: position_ids[:, :S] of the registered arange buffer.
   std::string sliced_positions(const std::string& scope) {
     Tensor arange(DType::kInt64, {1, c_.max_position_embeddings});
@@ -96,12 +136,14 @@ class EncoderBuilder {
     const std::string words = b_.add_node(scope + "/word_embeddings", "Gather",
                                           {table("embeddings.word_embeddings.weight", c_.vocab_size), "input_ids"});
     // Without token_type_ids every token has type 0: a scalar index gathers that one row.
-    const std::string type_ids = has_token_types() ? "token_type_ids" : b_.int64_scalar("const.zero", 0);
+    const std::string type_ids =
+        has_token_types() && !separate_ ? "token_type_ids" : b_.int64_scalar("const.zero", 0);
     const std::string types =
         b_.add_node(scope + "/token_type_embeddings", "Gather",
                     {table("embeddings.token_type_embeddings.weight", c_.type_vocab_size), type_ids});
     const std::string sum = b_.add_node(scope, "Add", {words, types});
-    const std::string position_ids = has_token_types() ? sliced_positions(scope) : padded_positions(scope);
+    std::string position_ids = has_token_types() ? sliced_positions(scope) : padded_positions(scope);
+    if (separate_) position_ids = restarted_positions(scope, position_ids);
     const std::string positions =
         b_.add_node(scope + "/position_embeddings", "Gather",
                     {table("embeddings.position_embeddings.weight", c_.max_position_embeddings), position_ids});
@@ -158,13 +200,17 @@ class EncoderBuilder {
   GraphBuilder& b_;
   const EncoderConfig& c_;
   const CheckpointWeights& w_;
+  bool separate_;
   std::string root_;  // "/bert": the scope of the base model in the export
 };
 
 }  // namespace
 
-std::string build_encoder(GraphBuilder& builder, const EncoderConfig& config, const CheckpointWeights& weights) {
-  return EncoderBuilder(builder, config, weights).build();
+std::string build_encoder(GraphBuilder& builder, const EncoderConfig& config, const CheckpointWeights& weights,
+                          const EncoderOptions& options) {
+  if (options.separate_texts && !(config.family == EncoderFamily::kBert || config.family == EncoderFamily::kElectra))
+    throw Error("encoding the texts separately needs token_type_ids, which only BERT and ELECTRA have");
+  return EncoderBuilder(builder, config, weights, options).build();
 }
 
 }  // namespace xenc

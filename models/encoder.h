@@ -19,6 +19,15 @@
 //               residual, LayerNormalization; FFN dense, exact GELU, dense,
 //               Add the residual, LayerNormalization.
 //
+// With EncoderOptions::separate_texts (BERT and ELECTRA), each text of a
+// pair is encoded as if it were alone, in the one sequence the tokenizer
+// makes of the pair (whose template gives the second text its own [CLS]:
+// exporter/hf_export.h): every token gets row 0 of the token-type table,
+// positions restart at 0 where token type 1 starts, and the mask, [B, 1, S,
+// S], also filters every score between tokens of different types. A pair
+// scored this way is a bi-encoder's (each text's states depend on it alone),
+// which a checkpoint trained as one (all-MiniLM-L6-v2) starts from.
+//
 // The graph inputs are input_ids and attention_mask (and token_type_ids for
 // BERT and ELECTRA), int64 [batch_size, sequence_length]; the result is the
 // last layer's output, named "last_hidden_state", [batch_size,
@@ -36,6 +45,11 @@ namespace xenc {
 
 inline constexpr char kLastHiddenState[] = "last_hidden_state";
 
-std::string build_encoder(GraphBuilder& builder, const EncoderConfig& config, const CheckpointWeights& weights);
+struct EncoderOptions {
+  bool separate_texts = false;
+};
+
+std::string build_encoder(GraphBuilder& builder, const EncoderConfig& config, const CheckpointWeights& weights,
+                          const EncoderOptions& options = {});
 
 }  // namespace xenc

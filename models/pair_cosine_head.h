@@ -7,11 +7,11 @@
 //   padding      (attention_mask 0) in neither
 // (a sequence with no second text scores cosine 0).
 //
-// The encoder still reads the pair as one sequence (every token attends to
-// both texts); only the pooling differs from the classifier heads. A
-// sentence-embedding checkpoint trained for mean pooling (all-MiniLM-L6-v2)
-// starts from states it knows how to compare instead of a first token it
-// never trained. The scale ("pair_cosine.scale", 1) and shift
+// The encoder reads the pair as one sequence (every token attends to both
+// texts) unless it encodes the texts separately (models/encoder.h); only
+// the pooling differs from the classifier heads. A sentence-embedding
+// checkpoint trained for mean pooling (all-MiniLM-L6-v2) starts from states
+// it knows how to compare instead of a first token it never trained. The scale ("pair_cosine.scale", 1) and shift
 // ("pair_cosine.shift", 0), both [1], are trained with the rest; with 1 and
 // 0 the score is the cosine itself, which `--loss mse` fits to labels mapped
 // to 0..1 (sentence-transformers' CosineSimilarityLoss). Needs

@@ -8,10 +8,11 @@
 namespace xenc {
 
 SequenceClassifier build_sequence_classifier(const EncoderConfig& config, const WeightSource& weights,
-                                             const HeadOptions& head_options) {
+                                             const HeadOptions& head_options,
+                                             const EncoderOptions& encoder_options) {
   const CheckpointWeights checkpoint(weights, base_model_prefix(config.family));
   GraphBuilder builder(kSequenceClassifierOpset);
-  const std::string hidden = build_encoder(builder, config, checkpoint);
+  const std::string hidden = build_encoder(builder, config, checkpoint, encoder_options);
   Head head = head_options.kind == HeadKind::pair_cosine
                   ? build_pair_cosine_head(builder, config, weights.origin(), hidden, head_options, "logits")
                   : build_classification_head(builder, config, checkpoint, hidden, head_options, "logits");

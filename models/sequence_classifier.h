@@ -10,6 +10,7 @@
 
 #include "graph/ir.h"
 #include "models/classification_heads.h"
+#include "models/encoder.h"
 #include "models/encoder_config.h"
 #include "models/weight_source.h"
 
@@ -24,6 +25,7 @@ struct SequenceClassifier {
 };
 
 SequenceClassifier build_sequence_classifier(const EncoderConfig& config, const WeightSource& weights,
-                                             const HeadOptions& head_options = {});
+                                             const HeadOptions& head_options = {},
+                                             const EncoderOptions& encoder_options = {});
 
 }  // namespace xenc

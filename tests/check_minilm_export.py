@@ -13,9 +13,15 @@ Checks
     - with --head pair-cosine (exported so), the logits also equal the cosine
       of each text's summed last hidden states computed here from ONNX
       Runtime's (token type 0 / 1, padding left out);
+    - with --separate-texts (exported with --head pair-cosine --separate-texts),
+      instead: HF tokenizers with the exported tokenizer.json encodes each
+      pair as the wheel's tokenizer encodes the two texts alone, one after the
+      other; and the logits of ONNX Runtime and xenc for the pairs (padded to
+      one batch) equal the cosine of the two texts' mean last hidden states,
+      each text run alone through ONNX Runtime (a bi-encoder's score);
 all within atol (default 1e-4). Prints the largest |difference| of each.
 
-Usage: check_minilm_export.py XENC [--head classifier|pair-cosine] [--atol A]
+Usage: check_minilm_export.py XENC [--head classifier|pair-cosine | --separate-texts] [--atol A]
 Exit status 77 (a skip) with the reason when the wheel is not installed for
 this interpreter; 1 when a check fails.
 """
@@ -84,10 +90,62 @@ def pair_cosine(hidden, feeds):
     return (sums[0] * sums[1]).sum(1) / np.sqrt((sums[0] ** 2).sum(1) * (sums[1] ** 2).sum(1))
 
 
+def ort_session(model):
+    options = ort.SessionOptions()
+    options.intra_op_num_threads = 1
+    return ort.InferenceSession(model, options, providers=["CPUExecutionProvider"])
+
+
+def batch(encodings):
+    width = max(len(e.ids) for e in encodings)
+    pad = lambda values: [list(v) + [0] * (width - len(v)) for v in values]
+    return {"input_ids": np.array(pad([e.ids for e in encodings]), dtype=np.int64),
+            "attention_mask": np.array(pad([e.attention_mask for e in encodings]), dtype=np.int64),
+            "token_type_ids": np.array(pad([e.type_ids for e in encodings]), dtype=np.int64)}
+
+
+def check_separate_texts(xenc, model_dir, pairs, work):
+    """The differences the --separate-texts checks measure, by name."""
+    import tokenizers
+    out = os.path.join(work, "separate")
+    subprocess.run([xenc, "export", "--from-hf", model_dir, "--out", out, "--num-labels", "1", "--head",
+                    "pair-cosine", "--separate-texts"], check=True)
+    model = os.path.join(out, "onnx", "model.onnx")
+    onnx.checker.check_model(model, full_check=True)
+    alone = tokenizers.Tokenizer.from_file(os.path.join(model_dir, "tokenizer.json"))
+    together = tokenizers.Tokenizer.from_file(os.path.join(out, "tokenizer.json"))
+    for t in (alone, together):
+        t.no_padding()
+    encodings = [together.encode(a, b) for a, b in pairs]
+    for (a, b), e in zip(pairs, encodings):
+        ids_a, ids_b = alone.encode(a).ids, alone.encode(b).ids
+        if e.ids != ids_a + ids_b or e.type_ids != [0] * len(ids_a) + [1] * len(ids_b):
+            raise SystemExit(f"FAILED: the exported tokenizer encodes ({a!r}, {b!r}) as {e.ids} / {e.type_ids}")
+    print(f"exported tokenizer: each of the {len(pairs)} pairs is the two texts' own encodings")
+    feeds = batch(encodings)
+    probe = os.path.join(out, "onnx", "model_with_hidden_state.onnx")
+    with_hidden_state_output(model, probe)
+    session = ort_session(probe)
+    ort_logits = session.run(["logits"], feeds)[0][:, 0]
+    xenc_logits = xenc_run(xenc, probe, feeds, work)[0][:, 0]
+
+    def mean_state(text):
+        single = batch([alone.encode(text)])
+        return session.run(["last_hidden_state"], single)[0][0].astype(np.float64).mean(0)
+
+    bi_encoder = []
+    for a, b in pairs:
+        u, v = mean_state(a), mean_state(b)
+        bi_encoder.append(u @ v / np.sqrt((u @ u) * (v @ v)))
+    return {"logits, xenc vs ONNX Runtime": np.abs(xenc_logits - ort_logits),
+            "logits, ONNX Runtime vs the cosine of each text encoded alone": np.abs(ort_logits - np.array(bi_encoder))}
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("xenc")
     parser.add_argument("--head", choices=("classifier", "pair-cosine"), default="classifier")
+    parser.add_argument("--separate-texts", action="store_true")
     parser.add_argument("--atol", type=float, default=1e-4)
     args = parser.parse_args()
     model_dir = wheel_model_dir()
@@ -102,6 +160,10 @@ def main():
         print(f"FAILED: {weights} is not the checkpoint {REFERENCE} was made from")
         return 1
 
+    if args.separate_texts:
+        with tempfile.TemporaryDirectory(prefix="xenc_minilm_") as work:
+            return report(check_separate_texts(args.xenc, model_dir, reference["pairs"], work), args.atol)
+
     with tempfile.TemporaryDirectory(prefix="xenc_minilm_") as work:
         out = os.path.join(work, "minilm")
         subprocess.run([args.xenc, "export", "--from-hf", model_dir, "--out", out, "--num-labels", "1",
@@ -113,9 +175,7 @@ def main():
         probe = os.path.join(out, "onnx", "model_with_hidden_state.onnx")
         with_hidden_state_output(model, probe)
         feeds = {name: np.array(reference[name], dtype=np.int64) for name in INPUTS}
-        options = ort.SessionOptions()
-        options.intra_op_num_threads = 1
-        session = ort.InferenceSession(probe, options, providers=["CPUExecutionProvider"])
+        session = ort_session(probe)
         ort_logits, ort_hidden = session.run(["logits", "last_hidden_state"], feeds)
         xenc_logits, xenc_hidden = xenc_run(args.xenc, probe, feeds, work)
 
@@ -128,14 +188,18 @@ def main():
     }
     if args.head == "pair-cosine":
         checks["logits, ONNX Runtime vs the texts' cosine"] = np.abs(ort_logits[:, 0] - pair_cosine(ort_hidden, feeds))
-    failed = False
     print(f"logits {ort_logits.shape}, hidden state {ort_hidden.shape}")
+    return report(checks, args.atol)
+
+
+def report(checks, atol):
+    failed = False
     for what, diff in checks.items():
         worst = float(diff.max())
         print(f"{what}: max |diff| = {worst:.2e}")
-        failed |= worst > args.atol
+        failed |= worst > atol
     if failed:
-        print(f"FAILED: a difference exceeds atol {args.atol}")
+        print(f"FAILED: a difference exceeds atol {atol}")
     return 1 if failed else 0
 
 

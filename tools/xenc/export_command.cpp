@@ -1,4 +1,4 @@
-// xenc export --from-hf DIR --out DIR [--num-labels N] [--head H]: a Hugging Face
+// xenc export --from-hf DIR --out DIR [--num-labels N] [--head H] [--separate-texts]: a Hugging Face
 // checkpoint (config.json + model.safetensors + tokenizer files) as an ONNX
 // cross-encoder directory (exporter/hf_export.h).
 #include <iostream>
@@ -17,16 +17,19 @@ struct ExportArgs {
   std::string out;
   std::optional<int64_t> num_labels;
   HeadKind head = HeadKind::classifier;
+  bool separate_texts = false;
 };
 
 void run_export(const ExportArgs& args) {
   HfExportOptions options;
   options.num_labels = args.num_labels;
   options.head = args.head;
+  options.separate_texts = args.separate_texts;
   const HfExportResult result = export_hf_checkpoint(args.from_hf, args.out, options);
   std::cout << "exported " << class_prefix(result.family) << "ForSequenceClassification with " << result.num_labels
             << (result.num_labels == 1 ? " label" : " labels")
-            << (args.head == HeadKind::pair_cosine ? " (pair-cosine head)" : "") << " to " << args.out
+            << (args.head == HeadKind::pair_cosine ? " (pair-cosine head)" : "")
+            << (args.separate_texts ? " (texts encoded separately)" : "") << " to " << args.out
             << "/onnx/model.onnx\n";
   for (const std::string& module : result.initialized)
     std::cout << "initialized " << module << " (not in the checkpoint)\n";
@@ -56,6 +59,9 @@ void add_export_command(CLI::App& app) {
                   "pair-cosine (one label: the cosine of the two texts' mean token states, for similarity; train "
                   "it with --loss mse)")
       ->transform(CLI::CheckedTransformer(heads, CLI::ignore_case));
+  cmd->add_flag("--separate-texts", args->separate_texts,
+                "With --head pair-cosine: encode each text of a pair as if alone (no attention across them), "
+                "as the bi-encoder a sentence-embedding checkpoint was trained to be");
   cmd->callback([args] { run_export(*args); });
 }
 
