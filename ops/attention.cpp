@@ -113,7 +113,7 @@ void run(const Node& node, std::span<const Tensor* const> in, std::span<Tensor* 
     gemm<T>(false, false, rows, packed, input.dim(2), T(1), input.data<T>(), weights.data<T>(), bias ? T(1) : T(0),
             qkv.data());
     multi_head_attention<T>(shape, {qkv.data(), packed}, {qkv.data() + sizes.qk, packed},
-                            {qkv.data() + 2 * sizes.qk, packed}, key_bias, scale, out[0]->data<T>());
+                            {qkv.data() + 2 * sizes.qk, packed}, key_bias, {}, scale, out[0]->data<T>());
   });
 }
 

@@ -2,12 +2,13 @@
 // cross attention of already projected inputs:
 //   query [B, S, D], key [B, L, D], value [B, L, Dv], bias [D + D + Dv] (optional,
 //   added to query, key and value), key_padding_mask (optional, int32 or int64:
-//   [B, L] with 0 = padding, or [B] key lengths)
+//   [B, L] with 0 = padding, or [B] key lengths), attention_bias (optional,
+//   float [B or 1, N or 1, S or 1, L])
 //   output [B, S, Dv] = per head h of num_heads:
-//     softmax(scale * Q_h K_h^T + mask) V_h, scale = 1 / sqrt(D / num_heads) by default,
-//     mask = mask_filter_value (default -10000) at padding keys, added (not substituted).
-// The packed QKV/KV layouts, attention_bias, past/present state, the qk
-// output and unidirectional (causal) attention are refused.
+//     softmax(scale * Q_h K_h^T + mask + attention_bias) V_h, scale = 1 / sqrt(D / num_heads) by
+//     default, mask = mask_filter_value (default -10000) at padding keys, added (not substituted).
+// The packed QKV/KV layouts, past/present state, the qk output and
+// unidirectional (causal) attention are refused.
 #include <cmath>
 
 #include "ops/common/attention.h"
@@ -20,7 +21,7 @@
 namespace xenc {
 namespace {
 
-enum Input { kQuery, kKey, kValue, kBias, kKeyPaddingMask };
+enum Input { kQuery, kKey, kValue, kBias, kKeyPaddingMask, kAttentionBias };
 constexpr float kDefaultMaskFilterValue = -10000.0f;
 
 int64_t num_heads(const Node& node) {
@@ -31,12 +32,11 @@ int64_t num_heads(const Node& node) {
 
 std::vector<ValueType> infer(const Node& node, std::span<const ShapeInput> inputs) {
   const int64_t heads = num_heads(node);
-  if (inputs.size() > kKeyPaddingMask + 1)
-    for (size_t i = kKeyPaddingMask + 1; i < inputs.size(); ++i)
-      if (inputs[i].present)
-        throw Error("input " + std::to_string(i) +
-                    " (attention_bias, past state or cache) is not supported; only query, key, value, bias and "
-                    "key_padding_mask are");
+  for (size_t i = kAttentionBias + 1; i < inputs.size(); ++i)
+    if (inputs[i].present)
+      throw Error("input " + std::to_string(i) +
+                  " (past state or cache) is not supported; only query, key, value, bias, key_padding_mask and "
+                  "attention_bias are");
   for (size_t i = 1; i < node.outputs.size(); ++i)
     if (node.has_output(i)) throw Error("only the first output is supported (no present state or qk)");
   if (node.attr_int("unidirectional", 0) != 0) throw Error("unidirectional attention is not supported");
@@ -70,6 +70,8 @@ std::vector<ValueType> infer(const Node& node, std::span<const ShapeInput> input
   }
   if (inputs.size() > kKeyPaddingMask && inputs[kKeyPaddingMask].present)
     expect_key_mask(inputs[kKeyPaddingMask], q[0], k[1], "key_padding_mask");
+  if (inputs.size() > kAttentionBias && inputs[kAttentionBias].present)
+    expect_attention_bias(inputs[kAttentionBias], q[0], heads, q[1], k[1]);
   out[0].shape = SymShape{q[0], q[1], v[2]};
   return out;
 }
@@ -93,6 +95,7 @@ void run(const Node& node, std::span<const Tensor* const> in, std::span<Tensor* 
   const Tensor& value = *in[kValue];
   const Tensor* bias = in.size() > kBias ? in[kBias] : nullptr;
   const Tensor* mask = in.size() > kKeyPaddingMask ? in[kKeyPaddingMask] : nullptr;
+  const Tensor* attention_bias = in.size() > kAttentionBias ? in[kAttentionBias] : nullptr;
   const AttentionShape shape = multi_head_attention_shape(node, query, key, value);
   const double scale = node.attr_float("scale", static_cast<float>(1.0 / std::sqrt(static_cast<double>(shape.qk_head))));
   const std::vector<float> key_bias =
@@ -104,7 +107,7 @@ void run(const Node& node, std::span<const Tensor* const> in, std::span<Tensor* 
     const Tensor k = with_bias<T>(key, bias, query.dim(2));
     const Tensor v = with_bias<T>(value, bias, 2 * query.dim(2));
     multi_head_attention<T>(shape, {q.data<T>(), query.dim(2)}, {k.data<T>(), key.dim(2)}, {v.data<T>(), value.dim(2)},
-                            key_bias, scale, out[0]->data<T>());
+                            key_bias, attention_bias_of(attention_bias), scale, out[0]->data<T>());
   });
 }
 

@@ -21,12 +21,15 @@
 // where it is 1, which is what MultiHeadAttention does with a [B, L]
 // key_padding_mask (attention masks hold only 0 and 1). The mask
 // subgraph is shared by all layers and is left to dead-code elimination.
+// Any other float rank-4 addend of the scores after the Div becomes the
+// op's attention_bias input ([B|1, N|1, S|1, L], added as it is).
 #include <algorithm>
 #include <cmath>
 #include <set>
 
 #include "graph/passes/passes.h"
 #include "graph/passes/pattern.h"
+#include "graph/shape_inference.h"
 
 namespace xenc {
 
@@ -162,6 +165,12 @@ std::optional<KeyMask> trace_key_mask(const GraphIndex& index, const std::string
   return KeyMask{v, static_cast<float>(filter->value)};
 }
 
+bool is_rank4_float(const Graph& graph, const std::string& value) {
+  const auto type = graph.value_types.find(value);
+  return type != graph.value_types.end() && type->second.dtype == DType::kFloat && type->second.shape &&
+         type->second.shape->size() == 4;
+}
+
 // The three projection biases one after another (zeros for a projection
 // without one); nullopt when their dtypes differ.
 std::optional<Tensor> concat_biases(const Graph& graph, const Projection (&projections)[3], const int64_t (&widths)[3]) {
@@ -203,10 +212,19 @@ std::optional<Rewrite> match(const GraphIndex& index, const Node& softmax, std::
 
   std::string scores = softmax.inputs[0];
   std::optional<KeyMask> mask;
+  std::string attention_bias;
   if (const Node* add = index.producer(scores, "Add"); add && add->inputs.size() == 2) {
     for (size_t side = 0; side < 2 && !mask; ++side) {
       mask = trace_key_mask(index, add->inputs[1 - side]);
       if (!mask) continue;
+      scores = add->inputs[side];
+      nodes.push_back(index.index_of(*add));
+    }
+    // Any other float [B|1, N|1, S|1, L] addend (a mask per query, such as
+    // models/encoder.h's for separate texts) is the op's attention_bias.
+    for (size_t side = 0; side < 2 && !mask && attention_bias.empty(); ++side) {
+      if (!is_rank4_float(graph, add->inputs[1 - side]) || !index.producer(add->inputs[side], "Div")) continue;
+      attention_bias = add->inputs[1 - side];
       scores = add->inputs[side];
       nodes.push_back(index.index_of(*add));
     }
@@ -258,7 +276,7 @@ std::optional<Rewrite> match(const GraphIndex& index, const Node& softmax, std::
   const std::string name = fused_name(*merge, "MultiHeadAttention");
   const std::string bias_name = bias ? unique_name(graph, name + ".qkv_bias", taken_names) : "";
   std::vector<std::string> inputs = {projections[0].input, projections[1].input, projections[2].input, bias_name,
-                                     mask ? mask->mask : ""};
+                                     mask ? mask->mask : "", attention_bias};
   while (inputs.back().empty()) inputs.pop_back();
   Node attention = contrib_node("MultiHeadAttention", std::move(inputs), merge->outputs);
   attention.name = name;
@@ -272,7 +290,8 @@ std::optional<Rewrite> match(const GraphIndex& index, const Node& softmax, std::
 
 }  // namespace
 
-bool fuse_attention(Graph& graph, const OpResolver&) {
+bool fuse_attention(Graph& graph, const OpResolver& ops) {
+  infer_shapes(graph, ops);  // the rank of an attention_bias
   const GraphIndex index(graph);
   std::vector<Rewrite> rewrites;
   std::set<std::string> bias_names;

@@ -40,7 +40,7 @@ void softmax_row(T* x, int64_t n) {
 
 template <class T>
 void multi_head_attention(const AttentionShape& shape, RowsView<T> q, RowsView<T> k, RowsView<T> v,
-                          std::span<const float> key_bias, double scale, T* out) {
+                          std::span<const float> key_bias, AttentionBias attention_bias, double scale, T* out) {
   const int64_t S = shape.q_len, L = shape.kv_len, dk = shape.qk_head, dv = shape.v_head;
   const int64_t out_stride = shape.heads * dv;
   std::vector<T> qh(static_cast<size_t>(S * dk)), kh(static_cast<size_t>(L * dk)), vh(static_cast<size_t>(L * dv));
@@ -55,6 +55,10 @@ void multi_head_attention(const AttentionShape& shape, RowsView<T> q, RowsView<T
         T* row = probs.data() + s * L;
         if (!key_bias.empty())
           for (int64_t j = 0; j < L; ++j) row[j] += static_cast<T>(key_bias[static_cast<size_t>(b * L + j)]);
+        if (attention_bias.data) {
+          const float* terms = attention_bias.row(b, h, s);
+          for (int64_t j = 0; j < L; ++j) row[j] += static_cast<T>(terms[j]);
+        }
         softmax_row(row, L);
       }
       gemm<T>(false, false, S, dv, L, T(1), probs.data(), vh.data(), T(0), context.data());
@@ -65,9 +69,31 @@ void multi_head_attention(const AttentionShape& shape, RowsView<T> q, RowsView<T
 }
 
 template void multi_head_attention<float>(const AttentionShape&, RowsView<float>, RowsView<float>, RowsView<float>,
-                                          std::span<const float>, double, float*);
+                                          std::span<const float>, AttentionBias, double, float*);
 template void multi_head_attention<double>(const AttentionShape&, RowsView<double>, RowsView<double>,
-                                           RowsView<double>, std::span<const float>, double, double*);
+                                           RowsView<double>, std::span<const float>, AttentionBias, double, double*);
+
+AttentionBias attention_bias_of(const Tensor* bias) {
+  if (!bias) return {};
+  const int64_t L = bias->dim(3), S = bias->dim(2), N = bias->dim(1);
+  const auto stride = [](int64_t dim, int64_t step) { return dim == 1 ? 0 : step; };
+  return {bias->data<float>(), stride(bias->dim(0), N * S * L), stride(N, S * L), stride(S, L)};
+}
+
+void expect_attention_bias(const ShapeInput& bias, const Dim& batch, int64_t heads, const Dim& q_len,
+                           const Dim& kv_len) {
+  expect_dtype(bias, {DType::kFloat}, "attention_bias");
+  expect_rank(bias, 4, "attention_bias");
+  if (!bias.type.shape) return;
+  const SymShape& s = *bias.type.shape;
+  const Dim full[3] = {batch, Dim::known(heads), q_len};
+  const char* names[3] = {"batch size", "num_heads", "query length"};
+  for (size_t i = 0; i < 3; ++i)
+    if (!(s[i].is_known() && s[i].value == 1))
+      expect_same_dim(s[i], full[i], (std::string("attention_bias dim ") + std::to_string(i) + " is neither 1 nor the " +
+                                      names[i]).c_str());
+  expect_same_dim(s[3], kv_len, "attention_bias's last dim differs from the key sequence length");
+}
 
 std::vector<float> key_mask_bias(const Tensor& mask, int64_t batch, int64_t kv_len, float mask_filter_value) {
   std::vector<float> bias(static_cast<size_t>(batch * kv_len), 0.0f);

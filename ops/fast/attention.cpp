@@ -62,7 +62,7 @@ int64_t attended_prefix(const float* mask, int64_t kv_len) {
 // 1 / sum. A task waits on nothing, so a thread never runs two tasks over
 // it at once.
 struct HeadScratch {
-  std::vector<float> scores, key_terms, mask, packed_keys, packed_values, inv_sums;
+  std::vector<float> scores, key_terms, row_terms, mask, packed_keys, packed_values, inv_sums;
   std::vector<uint16_t> rounded_q, rounded_k, rounded_v, rounded_scores, packed_bf16;
 };
 thread_local HeadScratch head_scratch;
@@ -156,8 +156,10 @@ struct KeyMask {
 // and the key bias bk drops out.
 // And since each row of P = softmax(...) sums to 1, P V' = P V + 1 bv^T:
 // the value bias is added to the output. No biased copy of Q, K or V is made.
+// attention_bias adds its own terms to each row; it keeps every key (no
+// prefix cut: its terms may differ from row to row).
 void attention_f32(const AttentionShape& shape, RowsView<float> q, RowsView<float> k, RowsView<float> v,
-                   QkvBias bias, KeyMask key_mask, float scale, bool bf16, float* out) {
+                   QkvBias bias, KeyMask key_mask, AttentionBias attention_bias, float scale, bool bf16, float* out) {
   const int64_t S = shape.q_len, L = shape.kv_len, dk = shape.qk_head, dv = shape.v_head;
   const int64_t out_stride = shape.heads * dv;
   const auto softmax = f32_row_kernels().softmax;
@@ -170,7 +172,7 @@ void attention_f32(const AttentionShape& shape, RowsView<float> q, RowsView<floa
       key_mask_row(*key_mask.mask, b, L, key_mask.filter, local.mask.data());
       mask = local.mask.data();
     }
-    const int64_t keys = mask ? attended_prefix(mask, L) : L;
+    const int64_t keys = mask && !attention_bias.data ? attended_prefix(mask, L) : L;
     float* oh = out + b * S * out_stride + h * dv;
     if (keys == 0) {  // no keys at all: an empty sum
       for (int64_t s = 0; s < S; ++s) std::fill(oh + s * out_stride, oh + s * out_stride + dv, 0.0f);
@@ -215,8 +217,15 @@ void attention_f32(const AttentionShape& shape, RowsView<float> q, RowsView<floa
     // the product.
     row.normalize = !bf16;
     if (bf16) local.inv_sums.resize(static_cast<size_t>(S));
+    if (attention_bias.data) local.row_terms.resize(static_cast<size_t>(L));
     for (int64_t s = 0; s < S; ++s) {
       row.x = row.y = scores + s * keys;
+      if (attention_bias.data) {  // this row's terms: the shared ones plus the bias's
+        const float* terms = attention_bias.row(b, h, s);
+        float* sum = local.row_terms.data();
+        for (int64_t j = 0; j < L; ++j) sum[j] = terms[j] + (additive ? additive[j] : 0.0f);
+        row.bias = sum;
+      }
       const float inv_sum = softmax(row);
       if (bf16) local.inv_sums[static_cast<size_t>(s)] = inv_sum;
     }
@@ -275,13 +284,14 @@ KeyMask key_mask_of(const Node& node, const Tensor* mask) {
 }  // namespace
 
 bool fast_multi_head_attention(const Node& node, std::span<const Tensor* const> in, std::span<Tensor* const> out) {
-  enum Input { kQuery, kKey, kValue, kBias, kKeyPaddingMask };
+  enum Input { kQuery, kKey, kValue, kBias, kKeyPaddingMask, kAttentionBias };
   const Tensor& query = *in[kQuery];
   const Tensor& key = *in[kKey];
   const Tensor& value = *in[kValue];
   if (query.dtype() != DType::kFloat) return false;
   const Tensor* bias = in.size() > kBias ? in[kBias] : nullptr;
   const Tensor* mask = in.size() > kKeyPaddingMask ? in[kKeyPaddingMask] : nullptr;
+  const Tensor* attention_bias = in.size() > kAttentionBias ? in[kAttentionBias] : nullptr;
   const AttentionShape shape = multi_head_attention_shape(node, query, key, value);
   QkvBias qkv_bias;
   if (bias) {
@@ -290,7 +300,8 @@ bool fast_multi_head_attention(const Node& node, std::span<const Tensor* const> 
   }
   attention_f32(shape, {query.data<float>(), query.dim(2)}, {key.data<float>(), key.dim(2)},
                 {value.data<float>(), value.dim(2)}, qkv_bias, key_mask_of(node, mask),
-                attention_scale(node, shape.qk_head), bf16_products(node), out[0]->data<float>());
+                attention_bias_of(attention_bias), attention_scale(node, shape.qk_head), bf16_products(node),
+                out[0]->data<float>());
   return true;
 }
 
@@ -327,7 +338,7 @@ bool fast_attention(const Node& node, std::span<const Tensor* const> in, std::sp
     qkv_bias.v = qkv_bias.q + 2 * qk_width;
   }
   attention_f32(shape, {qkv.data(), packed}, {qkv.data() + qk_width, packed}, {qkv.data() + 2 * qk_width, packed},
-                qkv_bias, key_mask_of(node, mask), attention_scale(node, shape.qk_head), bf16_products(node),
+                qkv_bias, key_mask_of(node, mask), {}, attention_scale(node, shape.qk_head), bf16_products(node),
                 out[0]->data<float>());
   return true;
 }

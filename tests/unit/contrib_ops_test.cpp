@@ -195,6 +195,20 @@ TEST(ContribMultiHeadAttention, MatchesTheDefinitionWithBiasAndMasks) {
   expect_near(float_values(OneNode{plain, {{"q", q}, {"k", k}, {"v", v}, {"bias", bias}}}.run()[0]), unmasked);
 }
 
+// attention_bias [B, 1, 1, L] holding the filter where the mask is 0 gives the masked result.
+TEST(ContribMultiHeadAttention, AttentionBiasIsAddedToTheScores) {
+  const Tensor q = test::random_tensor({2, 3, 6}, 8), k = test::random_tensor({2, 4, 6}, 9),
+               v = test::random_tensor({2, 4, 4}, 10);
+  const std::vector<int> keep = {1, 1, 1, 1, 1, 1, 0, 0};
+  const std::vector<double> want = attention(plus_bias(q, std::vector<float>(16), 0), plus_bias(k, std::vector<float>(16), 6),
+                                             plus_bias(v, std::vector<float>(16), 12), 2, 3, 4, 2, 3, 2, 0.75, keep, -50.0);
+  Tensor bias(DType::kFloat, {2, 1, 1, 4});
+  for (size_t i = 0; i < keep.size(); ++i) bias.data<float>()[i] = keep[i] ? 0.0f : -50.0f;
+  const Node node = contrib("MultiHeadAttention", {"q", "k", "v", "", "", "ab"}, {"y"},
+                            {{"num_heads", test::int_attr(2)}, {"scale", test::float_attr(0.75f)}});
+  expect_near(float_values(OneNode{node, {{"q", q}, {"k", k}, {"v", v}, {"ab", bias}}}.run()[0]), want);
+}
+
 TEST(ContribMultiHeadAttention, RefusesWhatItDoesNotImplement) {
   const Tensor x = test::random_tensor({1, 2, 4}, 1);
   const auto error = [&](Node node, std::vector<std::pair<std::string, Tensor>> inputs) {
@@ -204,10 +218,14 @@ TEST(ContribMultiHeadAttention, RefusesWhatItDoesNotImplement) {
                                            {{"num_heads", test::int_attr(2)}, {"unidirectional", test::int_attr(1)}}),
                                    {{"q", x}, {"k", x}, {"v", x}}),
                              "unidirectional attention is not supported"));
+  EXPECT_TRUE(test::Contains(error(contrib("MultiHeadAttention", {"q", "k", "v", "", "", "", "past"}, {"y"},
+                                           {{"num_heads", test::int_attr(2)}}),
+                                   {{"q", x}, {"k", x}, {"v", x}, {"past", test::random_tensor({1, 2, 2, 2}, 2)}}),
+                             "input 6 (past state or cache) is not supported"));
   EXPECT_TRUE(test::Contains(error(contrib("MultiHeadAttention", {"q", "k", "v", "", "", "ab"}, {"y"},
                                            {{"num_heads", test::int_attr(2)}}),
-                                   {{"q", x}, {"k", x}, {"v", x}, {"ab", test::random_tensor({1, 2, 2, 2}, 2)}}),
-                             "attention_bias, past state or cache"));
+                                   {{"q", x}, {"k", x}, {"v", x}, {"ab", test::random_tensor({1, 3, 2, 2}, 2)}}),
+                             "attention_bias dim 1 is neither 1 nor the num_heads"));
   EXPECT_TRUE(test::Contains(error(contrib("MultiHeadAttention", {"q", "k", "v"}, {"y"}, {{"num_heads", test::int_attr(3)}}),
                                    {{"q", x}, {"k", x}, {"v", x}}),
                              "query hidden size 4 is not a multiple of num_heads 3"));

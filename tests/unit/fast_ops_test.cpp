@@ -250,6 +250,12 @@ TEST(FastOps, MultiHeadAttention) {
   // Cross attention: 4 queries over 6 keys.
   expect_fast_matches_reference(mha, {random_tensor({B, 4, heads * dk}, 5), key, value, bias, padding_mask()}, 1,
                                 1e-5);
+  // attention_bias per batch row, head and query, and broadcast along each of those (with and without the mask).
+  for (const Shape& shape : {Shape{B, heads, S, S}, Shape{B, 1, S, S}, Shape{1, heads, 1, S}}) {
+    const Tensor attention_bias = random_tensor(shape, 6, -3.0f, 3.0f);
+    expect_fast_matches_reference(mha, {query, key, value, bias, padding_mask(), attention_bias}, 1, 1e-5);
+    expect_fast_matches_reference(mha, {query, key, value, bias, int_mask({B}, {6, 2, 1, 4}), attention_bias}, 1, 1e-5);
+  }
 }
 
 TEST(FastOps, Attention) {
@@ -291,6 +297,16 @@ TEST(FastOps, AttentionWithBf16Products) {
   }
   // One batch row: tasks per head (the batch rows of four go a row per task
   // on these two threads).
+  // A [B, 1, S, S] attention_bias, as the separate-texts encoder's mask fuses (filter where a query may not attend).
+  const Tensor per_query_mask = random_tensor({B, 1, 37, 37}, 13, 0.0f, 1.0f);
+  Tensor filtered(DType::kFloat, per_query_mask.shape());
+  for (int64_t i = 0; i < per_query_mask.numel(); ++i)
+    filtered.data<float>()[i] = per_query_mask.data<float>()[i] < 0.5f && i % 37 != 0 ? -3.4e38f : 0.0f;
+  expect_fast_matches_reference(mha,
+                                {random_tensor({B, 37, heads * dk}, 14), random_tensor({B, 37, heads * dk}, 15),
+                                 random_tensor({B, 37, heads * dv}, 16), random_tensor({2 * heads * dk + heads * dv}, 17),
+                                 int_mask({B}, {37, 20, 1, 36}), filtered},
+                                1, 2e-2);
   expect_fast_matches_reference(mha,
                                 {random_tensor({1, 37, heads * dk}, 9), random_tensor({1, 37, heads * dk}, 10),
                                  random_tensor({1, 37, heads * dv}, 11), random_tensor({2 * heads * dk + heads * dv}, 12),

@@ -154,8 +154,25 @@ TEST(FuseAttention, FusesEveryScalingAndTargetForm) {
   }
 }
 
+// (2 - mask) * filter is not a key mask; as any other rank-4 addend of the
+// scores it becomes the fused op's attention_bias.
+TEST(FuseAttention, AnotherAddendOfTheScoresBecomesTheAttentionBias) {
+  const AttentionGraph p{.mask_one = 2.0f};
+  Graph g = attention_graph(p);
+  EXPECT_TRUE(fuse_attention(g, OpRegistry::instance()));
+  const auto mha = std::find_if(g.nodes.begin(), g.nodes.end(),
+                                [](const Node& n) { return n.op_type == "MultiHeadAttention"; });
+  ASSERT_NE(mha, g.nodes.end());
+  ASSERT_EQ(mha->inputs.size(), 6u);
+  EXPECT_EQ(mha->inputs[4], "");
+  EXPECT_FALSE(mha->attrs.count("mask_filter_value"));
+  // Every score gets at least the filter (-10000) added, which leaves it a
+  // resolution of 1e-3: the fused and unfused orders of the additions differ by that much.
+  test::expect_same_outputs(attention_graph(p), feeds(p), 1e-3f);
+}
+
 TEST(FuseAttention, LeavesNearMissesAlone) {
-  for (const AttentionGraph& p : {AttentionGraph{.mask_one = 2.0f}, AttentionGraph{.probs_is_output = true},
+  for (const AttentionGraph& p : {AttentionGraph{.probs_is_output = true},
                                   AttentionGraph{.foreign_shape = true}, AttentionGraph{.softmax_axis = 2}}) {
     Graph g = attention_graph(p);
     EXPECT_FALSE(fuse_attention(g, OpRegistry::instance()));
