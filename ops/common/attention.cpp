@@ -90,8 +90,8 @@ void expect_attention_bias(const ShapeInput& bias, const Dim& batch, int64_t hea
   const char* names[3] = {"batch size", "num_heads", "query length"};
   for (size_t i = 0; i < 3; ++i)
     if (!(s[i].is_known() && s[i].value == 1))
-      expect_same_dim(s[i], full[i], (std::string("attention_bias dim ") + std::to_string(i) + " is neither 1 nor the " +
-                                      names[i]).c_str());
+      expect_same_dim(s[i], full[i],
+                      ("attention_bias dim " + std::to_string(i) + " is neither 1 nor the " + names[i]).c_str());
   expect_same_dim(s[3], kv_len, "attention_bias's last dim differs from the key sequence length");
 }
 

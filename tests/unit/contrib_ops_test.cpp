@@ -200,8 +200,9 @@ TEST(ContribMultiHeadAttention, AttentionBiasIsAddedToTheScores) {
   const Tensor q = test::random_tensor({2, 3, 6}, 8), k = test::random_tensor({2, 4, 6}, 9),
                v = test::random_tensor({2, 4, 4}, 10);
   const std::vector<int> keep = {1, 1, 1, 1, 1, 1, 0, 0};
-  const std::vector<double> want = attention(plus_bias(q, std::vector<float>(16), 0), plus_bias(k, std::vector<float>(16), 6),
-                                             plus_bias(v, std::vector<float>(16), 12), 2, 3, 4, 2, 3, 2, 0.75, keep, -50.0);
+  const std::vector<float> no_bias(16);
+  const std::vector<double> want = attention(plus_bias(q, no_bias, 0), plus_bias(k, no_bias, 6),
+                                             plus_bias(v, no_bias, 12), 2, 3, 4, 2, 3, 2, 0.75, keep, -50.0);
   Tensor bias(DType::kFloat, {2, 1, 1, 4});
   for (size_t i = 0; i < keep.size(); ++i) bias.data<float>()[i] = keep[i] ? 0.0f : -50.0f;
   const Node node = contrib("MultiHeadAttention", {"q", "k", "v", "", "", "ab"}, {"y"},

@@ -304,8 +304,9 @@ TEST(FastOps, AttentionWithBf16Products) {
     filtered.data<float>()[i] = per_query_mask.data<float>()[i] < 0.5f && i % 37 != 0 ? -3.4e38f : 0.0f;
   expect_fast_matches_reference(mha,
                                 {random_tensor({B, 37, heads * dk}, 14), random_tensor({B, 37, heads * dk}, 15),
-                                 random_tensor({B, 37, heads * dv}, 16), random_tensor({2 * heads * dk + heads * dv}, 17),
-                                 int_mask({B}, {37, 20, 1, 36}), filtered},
+                                 random_tensor({B, 37, heads * dv}, 16),
+                                 random_tensor({2 * heads * dk + heads * dv}, 17), int_mask({B}, {37, 20, 1, 36}),
+                                 filtered},
                                 1, 2e-2);
   expect_fast_matches_reference(mha,
                                 {random_tensor({1, 37, heads * dk}, 9), random_tensor({1, 37, heads * dk}, 10),
