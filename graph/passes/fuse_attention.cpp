@@ -290,9 +290,22 @@ std::optional<Rewrite> match(const GraphIndex& index, const Node& softmax, std::
 
 }  // namespace
 
+// Whether some Softmax reads an Add with no key mask among its operands:
+// deciding if the other operand is an attention_bias takes its rank.
+bool needs_ranks(const GraphIndex& index) {
+  for (const Node& node : index.graph().nodes) {
+    if (!is_op(node, "Softmax") || node.inputs.size() != 1) continue;
+    const Node* add = index.producer(node.inputs[0], "Add");
+    if (add && add->inputs.size() == 2 && !trace_key_mask(index, add->inputs[0]) &&
+        !trace_key_mask(index, add->inputs[1]))
+      return true;
+  }
+  return false;
+}
+
 bool fuse_attention(Graph& graph, const OpResolver& ops) {
-  infer_shapes(graph, ops);  // the rank of an attention_bias
   const GraphIndex index(graph);
+  if (needs_ranks(index)) infer_shapes(graph, ops);
   std::vector<Rewrite> rewrites;
   std::set<std::string> bias_names;
   for (const Node& node : graph.nodes)
