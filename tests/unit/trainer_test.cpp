@@ -85,6 +85,27 @@ TEST(Trainer, FreezeHeadOfAPairCosineModelChangesOnlyItsScaleAndShift) {
             (std::set<std::string>{"pair_cosine.scale", "pair_cosine.shift"}));
 }
 
+// A model whose texts are encoded separately (its [B, 1, S, S] mask, restarted
+// positions and second [CLS]) trains like any other: the encoder moves and
+// the epochs are scored.
+TEST(Trainer, TrainsAModelThatEncodesTheTextsSeparately) {
+  TempDir dir;
+  HfExportOptions export_options;
+  export_options.head = HeadKind::pair_cosine;
+  export_options.separate_texts = true;
+  export_hf_checkpoint(kModel, dir.path() / "separate", export_options);
+  TrainOptions options = tiny_run(dir, "none");
+  options.model_dir = dir.path() / "separate";
+  options.loss = LossKind::mse;
+  const TrainResult result = train(options);
+  const std::set<std::string> names =
+      changed(dir.path() / "out" / "onnx", dir.path() / "separate" / "onnx" / "model.onnx");
+  EXPECT_TRUE(names.count("bert.encoder.layer.0.attention.self.query.weight.transposed"));
+  EXPECT_TRUE(names.count("pair_cosine.scale"));
+  ASSERT_EQ(result.epochs.size(), 2u);
+  EXPECT_EQ(result.epochs[1].dev_metrics.at(1).first, "spearman");
+}
+
 TEST(Trainer, FreezeLastLayerLeavesEmbeddingsAndTheFirstLayerAlone) {
   TempDir dir;
   train(tiny_run(dir, "last:1"));
