@@ -3,6 +3,7 @@
 #include <string>
 
 #include "graph/atomic_file.h"
+#include "runtime/tokenizer/components.h"
 #include "runtime/tokenizer/json_access.h"
 
 namespace xenc {
@@ -11,25 +12,19 @@ namespace {
 
 using json_access::Json;
 
-Json special(const std::string& name, int type_id) { return {{"SpecialToken", {{"id", name}, {"type_id", type_id}}}}; }
-
 // BertProcessing {"cls": [name, id], "sep": [name, id]} as the template it stands for.
 Json bert_template(const Json& processor, const std::string& where) {
-  Json special_tokens = Json::object();
   std::string names[2];
+  int32_t ids[2] = {};
   for (int i = 0; i < 2; ++i) {
     const char* key = i == 0 ? "cls" : "sep";
     const std::string at = json_access::path(where, key);
     const Json& token = json_access::member(processor, key, where);
     if (!token.is_array() || token.size() != 2) json_access::fail_type(at, "[name, id]", token);
     names[i] = json_access::as_string(token[0], json_access::path(at, size_t{0}));
-    const int64_t id = json_access::as_int(token[1], json_access::path(at, size_t{1}));
-    special_tokens[names[i]] = {{"id", names[i]}, {"ids", Json::array({id})}, {"tokens", Json::array({names[i]})}};
+    ids[i] = static_cast<int32_t>(json_access::as_u32(token[1], json_access::path(at, size_t{1})));
   }
-  return {{"type", "TemplateProcessing"},
-          {"single", Json::array({special(names[0], 0), {{"Sequence", {{"id", "A"}, {"type_id", 0}}}},
-                                  special(names[1], 0)})},
-          {"special_tokens", std::move(special_tokens)}};
+  return bert_template_processing(names[0], ids[0], names[1], ids[1]);
 }
 
 // The single template's pieces for text `id` ("A" or "B") with `type_id`.

@@ -63,4 +63,9 @@ std::unique_ptr<PreTokenizer> make_pre_tokenizer(const nlohmann::json& j, const 
 std::unique_ptr<TokenModel> make_model(const nlohmann::json& j, const std::string& where);
 std::unique_ptr<PostProcessor> make_post_processor(const nlohmann::json& j, const std::string& where);
 
+// The TemplateProcessing that BertProcessing stands for, as tokenizer.json
+// writes it: "[CLS] $A [SEP]" and "[CLS] $A [SEP] $B:1 [SEP]:1".
+nlohmann::json bert_template_processing(const std::string& cls, int32_t cls_id, const std::string& sep,
+                                        int32_t sep_id);
+
 }  // namespace xenc

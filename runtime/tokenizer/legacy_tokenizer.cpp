@@ -205,21 +205,7 @@ Json LegacyTokenizer::post_processor(int32_t cls_id, int32_t sep_id) const {
     return {{"type", "RobertaProcessing"},
             {"sep", Json::array({sep_token, sep_id})},
             {"cls", Json::array({cls_token, cls_id})}};
-  auto special = [](const std::string& name, int32_t type_id) {
-    return Json{{"SpecialToken", {{"id", name}, {"type_id", type_id}}}};
-  };
-  auto sequence = [](const char* id, int32_t type_id) { return Json{{"Sequence", {{"id", id}, {"type_id", type_id}}}}; };
-  auto special_token = [](const std::string& name, int32_t id) {
-    return Json{{"id", name}, {"ids", Json::array({id})}, {"tokens", Json::array({name})}};
-  };
-  Json special_tokens = Json::object();
-  special_tokens[cls_token] = special_token(cls_token, cls_id);
-  special_tokens[sep_token] = special_token(sep_token, sep_id);
-  return {{"type", "TemplateProcessing"},
-          {"single", Json::array({special(cls_token, 0), sequence("A", 0), special(sep_token, 0)})},
-          {"pair", Json::array({special(cls_token, 0), sequence("A", 0), special(sep_token, 0), sequence("B", 1),
-                                special(sep_token, 1)})},
-          {"special_tokens", std::move(special_tokens)}};
+  return bert_template_processing(cls_token, cls_id, sep_token, sep_id);
 }
 
 std::optional<LegacyTokenizer> read_legacy_tokenizer(const DirectoryConfig& config) {

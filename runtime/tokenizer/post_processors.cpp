@@ -250,4 +250,24 @@ std::unique_ptr<PostProcessor> make_post_processor(const Json& j, const std::str
   return make_list_processor(j, where);
 }
 
+Json bert_template_processing(const std::string& cls, int32_t cls_id, const std::string& sep, int32_t sep_id) {
+  const auto special = [](const std::string& name, int32_t type_id) {
+    return Json{{"SpecialToken", {{"id", name}, {"type_id", type_id}}}};
+  };
+  const auto sequence = [](const char* id, int32_t type_id) {
+    return Json{{"Sequence", {{"id", id}, {"type_id", type_id}}}};
+  };
+  const auto special_token = [](const std::string& name, int32_t id) {
+    return Json{{"id", name}, {"ids", Json::array({id})}, {"tokens", Json::array({name})}};
+  };
+  Json special_tokens = Json::object();
+  special_tokens[cls] = special_token(cls, cls_id);
+  special_tokens[sep] = special_token(sep, sep_id);
+  return {{"type", "TemplateProcessing"},
+          {"single", Json::array({special(cls, 0), sequence("A", 0), special(sep, 0)})},
+          {"pair",
+           Json::array({special(cls, 0), sequence("A", 0), special(sep, 0), sequence("B", 1), special(sep, 1)})},
+          {"special_tokens", std::move(special_tokens)}};
+}
+
 }  // namespace xenc
